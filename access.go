@@ -1,0 +1,106 @@
+package mmap
+
+import (
+	"io"
+	"math"
+)
+
+// At returns the byte at offset i. As in Python, a negative i counts from
+// the end: At(-1) is the last byte. Python: m[i].
+func (m *Map) At(i int) (byte, error) {
+	if err := m.rlock(); err != nil {
+		return 0, opError("at", err)
+	}
+	defer m.mu.RUnlock()
+	if i < 0 {
+		i += len(m.data)
+	}
+	if i < 0 || i >= len(m.data) {
+		return 0, opError("at", rangeErr("index %d of a %d-byte map", i, len(m.data)))
+	}
+	var b byte
+	err := m.guard("at", i, func() { b = m.data[i] })
+	return b, err
+}
+
+// ReadAt copies len(p) bytes from offset off into p, as io.ReaderAt. It
+// returns io.EOF when fewer bytes are left. It does not move the cursor.
+func (m *Map) ReadAt(p []byte, off int64) (int, error) {
+	if err := m.rlock(); err != nil {
+		return 0, opError("read", err)
+	}
+	defer m.mu.RUnlock()
+	if off < 0 {
+		return 0, opError("read", rangeErr("negative offset %d", off))
+	}
+	if off >= int64(len(m.data)) {
+		return 0, io.EOF
+	}
+	n, err := m.copyGuarded("read", p, m.data[off:], int(off))
+	if err == nil && n < len(p) {
+		err = io.EOF
+	}
+	return n, err
+}
+
+// WriteAt copies p into the map at offset off, as io.WriterAt. It does not
+// move the cursor. A write that would end past the end of the map writes
+// nothing and returns ErrRange, unless the map was made WithGrow, when the
+// file and the map grow first. Python: m[off:off+len(p)] = p.
+func (m *Map) WriteAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, opError("write", rangeErr("negative offset %d", off))
+	}
+	if off > int64(math.MaxInt)-int64(len(p)) {
+		return 0, opError("write", rangeErr("offset %d + %d bytes overflows", off, len(p)))
+	}
+	if err := m.rlockForWrite(int(off) + len(p)); err != nil {
+		return 0, opError("write", err)
+	}
+	defer m.mu.RUnlock()
+	return m.copyGuarded("write", m.data[off:], p, int(off))
+}
+
+// rlockForWrite takes the shared lock for a write that ends at end, first
+// growing the map if it was made WithGrow and end is past its end.
+func (m *Map) rlockForWrite(end int) error {
+	if err := m.rlock(); err != nil {
+		return err
+	}
+	if m.mode == ReadOnly {
+		m.mu.RUnlock()
+		return ErrReadOnly
+	}
+	for end > len(m.data) {
+		if !m.grow {
+			n := len(m.data)
+			m.mu.RUnlock()
+			return rangeErr("write to [.., %d) of a %d-byte map", end, n)
+		}
+		m.mu.RUnlock()
+		if err := m.resize(end, true); err != nil {
+			return err
+		}
+		if err := m.rlock(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Move copies count bytes from offset src to offset dst inside the map;
+// the ranges may overlap. Python: m.move(dest, src, count).
+func (m *Map) Move(dst, src, count int) error {
+	if err := m.rlock(); err != nil {
+		return opError("move", err)
+	}
+	defer m.mu.RUnlock()
+	if m.mode == ReadOnly {
+		return opError("move", ErrReadOnly)
+	}
+	n := len(m.data)
+	if dst < 0 || src < 0 || count < 0 || count > n-dst || count > n-src {
+		return opError("move", rangeErr("dst %d, src %d, count %d in a %d-byte map", dst, src, count, n))
+	}
+	return m.guard("move", src, func() { copy(m.data[dst:dst+count], m.data[src:src+count]) })
+}

@@ -1,0 +1,258 @@
+package mmap
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// The cursor half of Map: the methods of a file, which read and write at
+// the position and move it. None of them is safe for concurrent use.
+
+var (
+	_ io.Reader       = (*Map)(nil)
+	_ io.ReaderAt     = (*Map)(nil)
+	_ io.ByteReader   = (*Map)(nil)
+	_ io.ByteScanner  = (*Map)(nil)
+	_ io.RuneReader   = (*Map)(nil)
+	_ io.RuneScanner  = (*Map)(nil)
+	_ io.Writer       = (*Map)(nil)
+	_ io.WriterAt     = (*Map)(nil)
+	_ io.ByteWriter   = (*Map)(nil)
+	_ io.StringWriter = (*Map)(nil)
+	_ io.Seeker       = (*Map)(nil)
+	_ io.WriterTo     = (*Map)(nil)
+	_ io.Closer       = (*Map)(nil)
+)
+
+// Pos returns the cursor's position, which may lie past the end after a
+// shrinking Resize. Python: m.tell().
+func (m *Map) Pos() int64 {
+	if m == nil {
+		return 0
+	}
+	return m.pos
+}
+
+// Read reads up to len(p) bytes at the cursor and moves it, as io.Reader.
+// At the end of the map it returns 0, io.EOF. Python: m.read(n).
+func (m *Map) Read(p []byte) (int, error) {
+	if err := m.rlock(); err != nil {
+		return 0, opError("read", err)
+	}
+	defer m.mu.RUnlock()
+	m.lastRead = 0
+	if m.pos >= int64(len(m.data)) {
+		if len(p) == 0 {
+			return 0, nil
+		}
+		return 0, io.EOF
+	}
+	n, err := m.copyGuarded("read", p, m.data[m.pos:], int(m.pos))
+	m.pos += int64(n)
+	return n, err
+}
+
+// ReadByte reads the byte at the cursor and moves past it; at the end it
+// returns io.EOF. Python: m.read_byte().
+func (m *Map) ReadByte() (byte, error) {
+	if err := m.rlock(); err != nil {
+		return 0, opError("read", err)
+	}
+	defer m.mu.RUnlock()
+	m.lastRead = 0
+	if m.pos >= int64(len(m.data)) {
+		return 0, io.EOF
+	}
+	var c byte
+	if err := m.guard("read", int(m.pos), func() { c = m.data[m.pos] }); err != nil {
+		return 0, err
+	}
+	m.pos++
+	m.lastRead = -1
+	return c, nil
+}
+
+// ReadRune reads the UTF-8 encoded rune at the cursor and moves past it.
+// Invalid UTF-8 reads as utf8.RuneError of size 1, as in bufio.
+func (m *Map) ReadRune() (r rune, size int, err error) {
+	if err := m.rlock(); err != nil {
+		return 0, 0, opError("read", err)
+	}
+	defer m.mu.RUnlock()
+	m.lastRead = 0
+	if m.pos >= int64(len(m.data)) {
+		return 0, 0, io.EOF
+	}
+	var buf [utf8.UTFMax]byte
+	n, err := m.copyGuarded("read", buf[:], m.data[m.pos:], int(m.pos))
+	if n == 0 {
+		return 0, 0, err
+	}
+	r, size = utf8.DecodeRune(buf[:n])
+	m.pos += int64(size)
+	m.lastRead = size
+	return r, size, nil
+}
+
+// UnreadByte moves the cursor back one byte after a ReadByte or ReadRune,
+// as io.ByteScanner.
+func (m *Map) UnreadByte() error {
+	if err := m.rlock(); err != nil {
+		return opError("unread", err)
+	}
+	defer m.mu.RUnlock()
+	if m.lastRead == 0 {
+		return opError("unread", errNothingToUnread)
+	}
+	m.pos--
+	m.lastRead = 0
+	return nil
+}
+
+// UnreadRune moves the cursor back by the rune the last ReadRune read, as
+// io.RuneScanner.
+func (m *Map) UnreadRune() error {
+	if err := m.rlock(); err != nil {
+		return opError("unread", err)
+	}
+	defer m.mu.RUnlock()
+	if m.lastRead <= 0 {
+		return opError("unread", errNothingToUnread)
+	}
+	m.pos -= int64(m.lastRead)
+	m.lastRead = 0
+	return nil
+}
+
+var errNothingToUnread = fmt.Errorf("%w: the last call was not a ReadByte or ReadRune", fs.ErrInvalid)
+
+// ReadLine returns a copy of the bytes from the cursor up to and including
+// the next '\n', and moves past them. A last line without a newline is
+// returned whole, with a nil error; after it ReadLine returns nil, io.EOF.
+// Python: m.readline().
+func (m *Map) ReadLine() ([]byte, error) {
+	if err := m.rlock(); err != nil {
+		return nil, opError("readline", err)
+	}
+	defer m.mu.RUnlock()
+	m.lastRead = 0
+	if m.pos >= int64(len(m.data)) {
+		return nil, io.EOF
+	}
+	rest := m.data[m.pos:]
+	end := len(rest)
+	if err := m.guard("readline", int(m.pos), func() {
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			end = i + 1
+		}
+	}); err != nil {
+		return nil, err
+	}
+	line := make([]byte, end)
+	n, err := m.copyGuarded("readline", line, rest, int(m.pos))
+	m.pos += int64(n)
+	return line[:n], err
+}
+
+// Seek sets the cursor for the next Read or Write, as io.Seeker: offset is
+// relative to the start for io.SeekStart, to the cursor for io.SeekCurrent
+// and to the end for io.SeekEnd. The result must lie in [0, Len()]; anything
+// else is an ErrRange error that leaves the cursor where it was.
+// Python: m.seek(pos, whence).
+func (m *Map) Seek(offset int64, whence int) (int64, error) {
+	if err := m.rlock(); err != nil {
+		return 0, opError("seek", err)
+	}
+	defer m.mu.RUnlock()
+	var base int64
+	switch whence {
+	case io.SeekStart:
+	case io.SeekCurrent:
+		base = m.pos
+	case io.SeekEnd:
+		base = int64(len(m.data))
+	default:
+		return m.pos, opError("seek", fmt.Errorf("%w: whence %d", fs.ErrInvalid, whence))
+	}
+	if offset > 0 && base > math.MaxInt64-offset || offset < 0 && base+offset < 0 {
+		return m.pos, opError("seek", rangeErr("position %d%+d", base, offset))
+	}
+	next := base + offset
+	if next > int64(len(m.data)) {
+		return m.pos, opError("seek", rangeErr("position %d past the end of a %d-byte map", next, len(m.data)))
+	}
+	m.pos = next
+	m.lastRead = 0
+	return next, nil
+}
+
+// Write writes p at the cursor and moves past it, as io.Writer. A write
+// that would run past the end of the map writes nothing and returns
+// ErrRange, unless the map was made WithGrow. Python: m.write(p).
+func (m *Map) Write(p []byte) (int, error) {
+	return m.writeCursor(p)
+}
+
+// WriteString is Write for a string, without copying it first.
+func (m *Map) WriteString(s string) (int, error) {
+	return m.writeCursor(unsafe.Slice(unsafe.StringData(s), len(s)))
+}
+
+// WriteByte writes c at the cursor and moves past it. Python: m.write_byte(c).
+func (m *Map) WriteByte(c byte) error {
+	_, err := m.writeCursor([]byte{c})
+	return err
+}
+
+func (m *Map) writeCursor(p []byte) (int, error) {
+	if m == nil {
+		return 0, opError("write", errNilMap)
+	}
+	m.lastRead = 0
+	if m.pos > int64(math.MaxInt-len(p)) {
+		return 0, opError("write", rangeErr("position %d + %d bytes overflows", m.pos, len(p)))
+	}
+	if err := m.rlockForWrite(int(m.pos) + len(p)); err != nil {
+		return 0, opError("write", err)
+	}
+	defer m.mu.RUnlock()
+	n, err := m.copyGuarded("write", m.data[m.pos:], p, int(m.pos))
+	m.pos += int64(n)
+	return n, err
+}
+
+// WriteTo writes the map from the cursor to the end to w, straight from the
+// mapped memory, and moves the cursor to the end, as io.WriterTo; io.Copy
+// uses it. A fault while w reads the memory is returned as a *FaultError.
+// w must not call Close or Resize on this Map.
+func (m *Map) WriteTo(w io.Writer) (int64, error) {
+	if err := m.rlock(); err != nil {
+		return 0, opError("write to", err)
+	}
+	defer m.mu.RUnlock()
+	m.lastRead = 0
+	var total int64
+	const chunk = 1 << 20 // bounds how much one w.Write may have consumed when a fault strikes
+	for m.pos < int64(len(m.data)) {
+		p := m.data[m.pos:min(m.pos+chunk, int64(len(m.data)))]
+		var n int
+		var werr error
+		if err := m.guardCaller("write to", int(m.pos), func() { n, werr = w.Write(p) }, true); err != nil {
+			return total, err
+		}
+		m.pos += int64(n)
+		total += int64(n)
+		if werr != nil {
+			return total, werr
+		}
+		if n < len(p) {
+			return total, io.ErrShortWrite
+		}
+	}
+	return total, nil
+}

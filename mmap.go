@@ -1,0 +1,382 @@
+// Package mmap maps files and anonymous memory into the address space, with
+// everything Python's mmap module offers and the safety Go programs expect.
+//
+// A Map is both string-like and file-like, as in Python: Bytes, At, Find,
+// RFind, ReadAt and WriteAt work on offsets and never move the cursor, while
+// Read, ReadLine, Write and Seek move it. Every method returns an error
+// instead of panicking or crashing the process: a call after Close returns
+// an error matching fs.ErrClosed, a range outside the map ErrRange, a write
+// to a ReadOnly map ErrReadOnly, and a page that faults because another
+// process truncated the file a *FaultError matching ErrTruncated.
+//
+// The methods that work on offsets (At, ReadAt, WriteAt, Find, RFind, Move,
+// Flush, Advise, Guard, Len, Size, Bytes) are safe for concurrent use, also
+// with Close and Resize, which wait for them. The cursor methods (Read,
+// ReadByte, ReadRune, ReadLine, Seek, Write, WriteByte, WriteString,
+// WriteTo) share one position and, like a bufio.Reader, must not be called
+// from several goroutines at once.
+package mmap
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"runtime"
+	"sync"
+	"syscall"
+	"unsafe"
+)
+
+// PageSize is the operating system's memory page size. Python: mmap.PAGESIZE.
+var PageSize = os.Getpagesize()
+
+// AllocationGranularity is the alignment the operating system requires of
+// file offsets in a mapping: PageSize on Unix, 64 KiB on Windows. This
+// package aligns offsets itself, so callers need it only for tuning.
+// Python: mmap.ALLOCATIONGRANULARITY.
+var AllocationGranularity = allocationGranularity()
+
+// Map is a memory-mapped region of a file or of anonymous memory.
+// The zero Map is not usable; make one with Open, OpenFile, MapFile or
+// Anonymous, and Close it when done.
+type Map struct {
+	// mu is held shared by every method that touches the mapping and
+	// exclusively by Close and Resize, which unmap or move it.
+	mu     sync.RWMutex
+	closed bool
+	data   []byte     // the caller's view: res.reg without the alignment slack
+	res    *resources // what Close, or the GC cleanup, releases
+	off    int64      // file offset of data[0]
+	mode   Mode
+	grow   bool // writes past the end grow the file
+	pos    int64
+	// lastRead says what UnreadByte and UnreadRune may undo: -1 after
+	// ReadByte, the rune's size after ReadRune, 0 after anything else.
+	lastRead int
+	cleanup  runtime.Cleanup
+}
+
+// resources is what a Map owns outside the Go heap. It lives apart from Map
+// so that the GC cleanup can release it after the Map is unreachable.
+type resources struct {
+	reg   region
+	slack int      // bytes between reg.addr and data[0]
+	file  *os.File // a duplicate of the caller's descriptor; nil if anonymous
+	stack []byte   // where the Map was made, when leak reports are on
+}
+
+func (r *resources) release() error {
+	err := r.reg.unmap()
+	if r.file != nil {
+		if cerr := r.file.Close(); err == nil {
+			err = cerr
+		}
+		r.file = nil
+	}
+	return err
+}
+
+// view returns the caller's slice of the region.
+func (r *resources) view(length int) []byte {
+	if length == 0 {
+		return []byte{}
+	}
+	return unsafe.Slice((*byte)(unsafe.Add(r.reg.addr, r.slack)), length)
+}
+
+// Open maps the whole file at path read-only.
+// Python: mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ).
+func Open(path string, opts ...Option) (*Map, error) {
+	return OpenFile(path, ReadOnly, opts...)
+}
+
+// OpenFile opens the file at path with the access mode needs and maps it.
+// The file is closed again before OpenFile returns; the Map keeps its own
+// descriptor.
+func OpenFile(path string, mode Mode, opts ...Option) (*Map, error) {
+	flag := os.O_RDONLY
+	if mode == ReadWrite {
+		flag = os.O_RDWR
+	}
+	f, err := os.OpenFile(path, flag, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return MapFile(f, mode, opts...)
+}
+
+// MapFile maps the open file f. By default the whole file is mapped; see
+// WithOffset and WithLength. f must be open for reading, and for writing too
+// when mode is ReadWrite. The Map duplicates f's descriptor, so the caller
+// may close f at once.
+//
+// An empty file, or a range of length zero, gives a valid Map of length 0
+// that can grow by Resize. Directories, FIFOs, sockets and pseudo files such
+// as /proc/self/status give an error matching ErrNotMappable. Errors are
+// *fs.PathError values with Op "mmap".
+func MapFile(f *os.File, mode Mode, opts ...Option) (*Map, error) {
+	if f == nil {
+		return nil, &fs.PathError{Op: "mmap", Path: "", Err: fs.ErrInvalid}
+	}
+	m, err := mapFile1(f, mode, buildOptions(opts))
+	if err != nil {
+		return nil, &fs.PathError{Op: "mmap", Path: f.Name(), Err: err}
+	}
+	return m, nil
+}
+
+func mapFile1(f *os.File, mode Mode, o options) (*Map, error) {
+	if !mode.valid() {
+		return nil, fmt.Errorf("%w: mode %d", fs.ErrInvalid, int(mode))
+	}
+	if o.offset < 0 {
+		return nil, rangeErr("negative offset %d", o.offset)
+	}
+	if o.length < -1 {
+		return nil, rangeErr("negative length %d", o.length)
+	}
+	if o.grow && mode != ReadWrite {
+		return nil, errGrowReadOnly
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if ft := fi.Mode().Type(); ft&(fs.ModeDir|fs.ModeNamedPipe|fs.ModeSocket) != 0 {
+		return nil, fmt.Errorf("%w: %s is not a regular file or device", ErrNotMappable, fileKind(ft))
+	}
+	size := fi.Size()
+	length := o.length
+	if length <= 0 { // Python: length 0 maps the rest of the file
+		if !fi.Mode().IsRegular() {
+			return nil, fmt.Errorf("%w: a device has no size: give WithLength", ErrNotMappable)
+		}
+		if o.offset > size {
+			return nil, rangeErr("offset %d past the end of the %d-byte file", o.offset, size)
+		}
+		length = size - o.offset
+	}
+	if o.offset > math.MaxInt64-length {
+		return nil, rangeErr("offset %d + length %d overflows", o.offset, length)
+	}
+	if end := o.offset + length; end > size && fi.Mode().IsRegular() {
+		if !o.grow {
+			return nil, rangeErr("range [%d, %d) ends past the end of the %d-byte file (use WithGrow to extend it)", o.offset, end, size)
+		}
+		if err := f.Truncate(end); err != nil {
+			return nil, err
+		}
+	}
+	gran := int64(AllocationGranularity)
+	aligned := o.offset - o.offset%gran
+	slack := int(o.offset - aligned)
+	if length > int64(math.MaxInt-slack) {
+		return nil, rangeErr("length %d does not fit in memory", length)
+	}
+
+	dup, err := dupFile(f)
+	if err != nil {
+		return nil, err
+	}
+	res := &resources{file: dup, slack: slack}
+	if length == 0 {
+		if size == 0 && fi.Mode().IsRegular() {
+			// Pseudo files (/proc, /sys) report size 0 yet are not empty and
+			// cannot be mapped; a real empty file can. Ask the OS which.
+			probe, err := mapFile(dup, 0, PageSize, mode)
+			if err != nil {
+				res.release()
+				return nil, fmt.Errorf("%w (a pseudo file?): %w", ErrNotMappable, err)
+			}
+			probe.unmap()
+		}
+	} else {
+		res.reg, err = mapFile(dup, aligned, slack+int(length), mode)
+		if err != nil {
+			res.release()
+			if errors.Is(err, syscall.ENODEV) {
+				err = fmt.Errorf("%w: %w", ErrNotMappable, err)
+			}
+			return nil, err
+		}
+	}
+	m := newMap(res, int(length), o.offset, mode, o.grow)
+	if err := m.applyOptions(o); err != nil {
+		m.Close()
+		return nil, err
+	}
+	return m, nil
+}
+
+func fileKind(t fs.FileMode) string {
+	switch {
+	case t&fs.ModeDir != 0:
+		return "a directory"
+	case t&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	}
+	return "a socket"
+}
+
+// Anonymous maps n bytes of zeroed memory that belong to no file. It is
+// private: a child process does not share it. n may be 0.
+// Python: mmap.mmap(-1, n) (which is shared across fork; Go has no fork).
+func Anonymous(n int, opts ...Option) (*Map, error) {
+	if n < 0 {
+		return nil, opError("anonymous", rangeErr("negative length %d", n))
+	}
+	o := buildOptions(opts)
+	res := &resources{}
+	if n > 0 {
+		reg, err := mapAnonymous(n)
+		if err != nil {
+			return nil, opError("anonymous", err)
+		}
+		res.reg = reg
+	}
+	m := newMap(res, n, 0, ReadWrite, false)
+	if err := m.applyOptions(o); err != nil {
+		m.Close()
+		return nil, opError("anonymous", err)
+	}
+	return m, nil
+}
+
+func newMap(res *resources, length int, off int64, mode Mode, grow bool) *Map {
+	m := &Map{res: res, data: res.view(length), off: off, mode: mode, grow: grow}
+	if leakReports.Load() != nil {
+		res.stack = captureStack()
+	}
+	m.cleanup = runtime.AddCleanup(m, releaseLeaked, res)
+	return m
+}
+
+func (m *Map) applyOptions(o options) error {
+	if o.hugePages {
+		// A hint: kernels without transparent huge pages refuse it, and the
+		// map works the same without.
+		m.AdviseRange(AdviceHugePage, 0, len(m.data))
+	}
+	if o.populate {
+		if err := m.AdviseRange(AdvicePopulateRead, 0, len(m.data)); err != nil {
+			return err
+		}
+	}
+	if o.lock {
+		return m.Lock()
+	}
+	return nil
+}
+
+// rlock takes the shared lock for a method that touches the mapping, and
+// reports a nil or closed Map.
+func (m *Map) rlock() error {
+	if m == nil {
+		return errNilMap
+	}
+	m.mu.RLock()
+	if m.closed {
+		m.mu.RUnlock()
+		return fs.ErrClosed
+	}
+	return nil
+}
+
+// Close unmaps the memory and closes the Map's descriptor. It waits for
+// methods running in other goroutines to return first. Close is idempotent:
+// calls after the first return nil. Slices from Bytes must not be used after
+// Close; every method returns an error matching fs.ErrClosed.
+//
+// Close must not be called from inside a Guard callback of the same Map,
+// which holds the Map open: it would wait forever.
+func (m *Map) Close() error {
+	if m == nil {
+		return errNilMap
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return nil
+	}
+	m.closed = true
+	m.cleanup.Stop()
+	m.data = nil
+	if err := m.res.release(); err != nil {
+		return opError("close", err)
+	}
+	return nil
+}
+
+// Closed reports whether Close has been called. Python: m.closed.
+func (m *Map) Closed() bool {
+	if m == nil {
+		return true
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.closed
+}
+
+// Len returns the length of the map in bytes, 0 after Close. Python: len(m).
+func (m *Map) Len() int {
+	if m.rlock() != nil {
+		return 0
+	}
+	defer m.mu.RUnlock()
+	return len(m.data)
+}
+
+// Bytes returns the mapped memory itself, without copying. The slice is
+// valid until Close or Resize; using it afterwards is undefined behaviour
+// that this package cannot catch. Writing through it into a ReadOnly map
+// crashes the process, and touching it after the file was truncated raises
+// a fault: wrap such code in Guard to get an error instead.
+// Bytes returns nil after Close.
+func (m *Map) Bytes() []byte {
+	if m.rlock() != nil {
+		return nil
+	}
+	defer m.mu.RUnlock()
+	return m.data
+}
+
+// Mode returns the mode the Map was made with.
+func (m *Map) Mode() Mode {
+	if m == nil {
+		return ReadOnly
+	}
+	return m.mode
+}
+
+// Offset returns the file offset at which the map starts.
+func (m *Map) Offset() int64 {
+	if m == nil {
+		return 0
+	}
+	return m.off
+}
+
+// Size returns the size of the underlying file now, which differs from Len
+// when the map covers part of the file or the file changed size; for an
+// anonymous map it returns Len. Python: m.size().
+func (m *Map) Size() (int64, error) {
+	if err := m.rlock(); err != nil {
+		return 0, opError("size", err)
+	}
+	defer m.mu.RUnlock()
+	if m.res.file == nil {
+		return int64(len(m.data)), nil
+	}
+	fi, err := m.res.file.Stat()
+	if err != nil {
+		return 0, opError("size", err)
+	}
+	return fi.Size(), nil
+}
+
+var (
+	errGrowReadOnly = fmt.Errorf("%w: WithGrow needs a ReadWrite map", ErrReadOnly)
+)
