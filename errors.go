@@ -91,6 +91,6 @@ func rangeErr(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrRange}, args...)...)
 }
 
-// errNilMap is returned by every method called on a nil *Map, as os.File
-// does for a nil *File.
+// errNilMap is returned by every method called on a nil or zero Map, as
+// os.File does for a nil *File.
 var errNilMap = fmt.Errorf("mmap: nil Map: %w", fs.ErrInvalid)

@@ -39,7 +39,7 @@ var PageSize = os.Getpagesize()
 var AllocationGranularity = allocationGranularity()
 
 // Map is a memory-mapped region of a file or of anonymous memory.
-// The zero Map is not usable; make one with Open, OpenFile, MapFile or
+// The zero Map is not usable (its methods return fs.ErrInvalid); make one with Open, OpenFile, MapFile or
 // Anonymous, and Close it when done.
 type Map struct {
 	// mu is held shared by every method that touches the mapping and
@@ -278,8 +278,11 @@ func (m *Map) rlock() error {
 		return errNilMap
 	}
 	m.mu.RLock()
-	if m.closed {
+	if m.closed || m.res == nil {
 		m.mu.RUnlock()
+		if m.res == nil { // a zero Map, not made by this package
+			return errNilMap
+		}
 		return fs.ErrClosed
 	}
 	return nil
@@ -298,7 +301,7 @@ func (m *Map) Close() error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.closed {
+	if m.closed || m.res == nil {
 		return nil
 	}
 	m.closed = true

@@ -100,6 +100,9 @@ func (m *Map) Resize(n int) error {
 func (m *Map) resize(n int, growOnly bool) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.res == nil {
+		return errNilMap
+	}
 	if m.closed {
 		return fs.ErrClosed
 	}
