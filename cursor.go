@@ -90,7 +90,7 @@ func (m *Map) ReadRune() (r rune, size int, err error) {
 	}
 	var buf [utf8.UTFMax]byte
 	n, err := m.copyGuarded("read", buf[:], m.data[m.pos:], int(m.pos))
-	if n == 0 {
+	if n == 0 || err != nil && !utf8.FullRune(buf[:n]) { // a fault inside the rune
 		return 0, 0, err
 	}
 	r, size = utf8.DecodeRune(buf[:n])
@@ -169,6 +169,7 @@ func (m *Map) Seek(offset int64, whence int) (int64, error) {
 		return 0, opError("seek", err)
 	}
 	defer m.mu.RUnlock()
+	m.lastRead = 0 // a failed Seek too is a call after which nothing can be unread
 	var base int64
 	switch whence {
 	case io.SeekStart:
@@ -187,7 +188,6 @@ func (m *Map) Seek(offset int64, whence int) (int64, error) {
 		return m.pos, opError("seek", rangeErr("position %d past the end of a %d-byte map", next, len(m.data)))
 	}
 	m.pos = next
-	m.lastRead = 0
 	return next, nil
 }
 
@@ -248,6 +248,11 @@ func (m *Map) WriteTo(w io.Writer) (int64, error) {
 		m.pos += int64(n)
 		total += int64(n)
 		if werr != nil {
+			if isBadAddress(werr) {
+				// w handed the memory to the kernel (an *os.File), which
+				// met a page it could not read: the same fault.
+				return total, m.kernelFault("write to", int(m.pos))
+			}
 			return total, werr
 		}
 		if n < len(p) {

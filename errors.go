@@ -47,7 +47,7 @@ var (
 type FaultError struct {
 	Op     string  // the method that faulted, such as "read" or "find"
 	Offset int64   // offset in the map of the first byte not accessed
-	Addr   uintptr // the faulting address the runtime reported
+	Addr   uintptr // the faulting address the runtime reported; 0 when a system call, not the CPU, met the missing memory (Flush, or WriteTo an *os.File)
 	Err    error   // ErrTruncated or ErrFault
 }
 

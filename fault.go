@@ -63,17 +63,38 @@ func (m *Map) faultError(op string, off int, r any, strict bool) error {
 
 // shrunk reports whether the file is now shorter than the map.
 func (m *Map) shrunk() bool {
-	if m.res.file == nil {
-		return false
-	}
-	fi, err := m.res.file.Stat()
-	return err == nil && fi.Size() < m.off+int64(len(m.data))
+	_, cut := m.fileEndsBefore(len(m.data))
+	return cut
 }
 
-// copyGuarded copies src, which starts at map offset off, into dst, and
-// reports exactly how many bytes it copied before a fault: the runtime does
-// not say how far copy got, so after a fault at offset f the copy is done
-// again up to f, until it succeeds.
+// fileEndsBefore reports whether the file now ends before map offset end,
+// and if so at which map offset (0 when it ends before the map begins).
+func (m *Map) fileEndsBefore(end int) (int, bool) {
+	if m.res.file == nil {
+		return 0, false
+	}
+	fi, err := m.res.file.Stat()
+	if err != nil || fi.Size() >= m.off+int64(end) {
+		return 0, false
+	}
+	return int(max(fi.Size()-m.off, 0)), true
+}
+
+// kernelFault is the *FaultError for a system call that met mapped memory
+// it could not read (EFAULT) at map offset off, where a method touching the
+// memory itself would have faulted.
+func (m *Map) kernelFault(op string, off int) *FaultError {
+	e := &FaultError{Op: op, Offset: int64(off), Err: ErrFault}
+	if m.shrunk() {
+		e.Err = ErrTruncated
+	}
+	return e
+}
+
+// copyGuarded copies src into dst, one of which is the map from offset off
+// on, and reports exactly how many bytes it copied before a fault: the
+// runtime does not say how far copy got, so after a fault the copy is done
+// again up to the first page that faults, until it succeeds.
 func (m *Map) copyGuarded(op string, dst, src []byte, off int) (int, error) {
 	n := min(len(dst), len(src))
 	var fault *FaultError
@@ -92,8 +113,34 @@ func (m *Map) copyGuarded(op string, dst, src []byte, off int) (int, error) {
 			fault.Offset = int64(off)
 			return 0, fault
 		}
-		n = got
+		// memmove touches the end of a long range before its middle, so
+		// the fault may lie far past the first page that faults: stepping
+		// back from it would take a fault per few bytes.
+		n = m.firstFaultingPage(op, off, off+got) - off
 	}
+}
+
+// firstFaultingPage returns the map offset, clamped to at least from, of
+// the first page in [from, to] that cannot be read, where the page holding
+// to is known to fault. It probes one byte a page by bisection, as a file
+// cut short faults on every page past its new end; the caller's retry
+// catches pages that fault out of order.
+func (m *Map) firstFaultingPage(op string, from, to int) int {
+	base := int(uintptr(unsafePointer(m.data))) % PageSize // data[0]'s offset in its page
+	pageOf := func(x int) int { return (x + base) / PageSize }
+	start := func(p int) int { return max(p*PageSize-base, from) }
+	lo, hi := pageOf(from)-1, pageOf(to) // lo: last page known readable; hi: first known to fault
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		var sink byte
+		if m.guard(op, start(mid), func() { sink = m.data[start(mid)] }) == nil {
+			lo = mid
+		} else {
+			hi = mid
+		}
+		_ = sink
+	}
+	return start(hi)
 }
 
 // Guard calls fn with the mapped memory and returns what fn returns, or a

@@ -26,3 +26,14 @@ func (r *region) remap(f *os.File, off int64, size int, mode Mode) error {
 }
 func syncFile(f *os.File) error            { return errors.ErrUnsupported }
 func dupFile(f *os.File) (*os.File, error) { return nil, errors.ErrUnsupported }
+
+func isBadAddress(err error) bool            { return false }
+func probeEmpty(f *os.File, mode Mode) error { return errors.ErrUnsupported }
+
+func openForMap(path string, write bool) (*os.File, error) {
+	flag := os.O_RDONLY
+	if write {
+		flag = os.O_RDWR
+	}
+	return os.OpenFile(path, flag, 0)
+}

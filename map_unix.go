@@ -4,6 +4,7 @@ package mmap
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -72,4 +73,41 @@ func dupFile(f *os.File) (*os.File, error) {
 		return nil, err
 	}
 	return os.NewFile(uintptr(fd), f.Name()), nil
+}
+
+// isBadAddress reports whether err is the error a system call returns when
+// a buffer it was given, here mapped memory, could not be read (EFAULT).
+func isBadAddress(err error) bool { return errors.Is(err, unix.EFAULT) }
+
+// probeEmpty tells a real empty file from a pseudo file (/proc, /sys) that
+// reports size 0 yet has contents and cannot be mapped: POSIX lets a map
+// extend past the end of a file, so only the pseudo file refuses.
+func probeEmpty(f *os.File, mode Mode) error {
+	probe, err := mapFile(f, 0, os.Getpagesize(), mode)
+	if err != nil {
+		return err
+	}
+	return probe.unmap()
+}
+
+// openForMap opens path for OpenFile with the bare system call: os.OpenFile
+// would also try to register the descriptor with the network poller, which
+// fails for files after costing three more system calls. O_NONBLOCK makes
+// opening a FIFO return at once, so that it is refused as not mappable
+// instead of blocking until a writer comes; a mapping ignores the flag.
+func openForMap(path string, write bool) (*os.File, error) {
+	flags := unix.O_RDONLY | unix.O_CLOEXEC | unix.O_NONBLOCK
+	if write {
+		flags = unix.O_RDWR | unix.O_CLOEXEC | unix.O_NONBLOCK
+	}
+	for {
+		fd, err := unix.Open(path, flags, 0)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+		}
+		return os.NewFile(uintptr(fd), path), nil
+	}
 }

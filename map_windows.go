@@ -115,3 +115,20 @@ func dupFile(f *os.File) (*os.File, error) {
 	}
 	return os.NewFile(uintptr(h), f.Name()), nil
 }
+
+// isBadAddress reports whether err is the error a system call returns when
+// a buffer it was given, here mapped memory, could not be read.
+func isBadAddress(err error) bool { return errors.Is(err, windows.ERROR_NOACCESS) }
+
+// probeEmpty has nothing to tell apart on Windows, which has no pseudo files
+// and refuses to map any empty file.
+func probeEmpty(f *os.File, mode Mode) error { return nil }
+
+// openForMap opens path for OpenFile.
+func openForMap(path string, write bool) (*os.File, error) {
+	flag := os.O_RDONLY
+	if write {
+		flag = os.O_RDWR
+	}
+	return os.OpenFile(path, flag, 0)
+}

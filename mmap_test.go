@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -246,7 +247,7 @@ func TestAt(t *testing.T) {
 			t.Errorf("At(%d) = %q, %v", c.i, b, err)
 		}
 	}
-	for _, i := range []int{3, -4, 1 << 40, -1 << 40} {
+	for _, i := range []int{3, -4, math.MaxInt, math.MinInt} {
 		if _, err := m.At(i); !errors.Is(err, mmap.ErrRange) {
 			t.Errorf("At(%d): %v, want ErrRange", i, err)
 		}
@@ -472,7 +473,7 @@ func TestAdviseAndLock(t *testing.T) {
 	if err := m.AdviseRange(mmap.AdviceNormal, m.Len(), 1); !errors.Is(err, mmap.ErrRange) {
 		t.Errorf("AdviseRange at len: %v", err)
 	}
-	if err := m.AdviseRange(mmap.AdviceNormal, 1, 1<<40); err != nil {
+	if err := m.AdviseRange(mmap.AdviceNormal, 1, math.MaxInt); err != nil {
 		t.Errorf("AdviseRange long: %v", err)
 	}
 	if err := m.Advise(mmap.Advice(99)); !errors.Is(err, fs.ErrInvalid) {

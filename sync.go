@@ -50,11 +50,15 @@ func (m *Map) flush(op string, off, n int, async bool) error {
 		return nil
 	}
 	start, length := m.pageSpan(off, n)
-	// msync of pages past a shrunk file's end fails with an error, it does
-	// not fault, so no guard is needed here.
+	// msync does not fault on pages past a shrunk file's end: it succeeds
+	// (Linux) and what was written there is gone. Flush promises the range
+	// is on disk, so a file that now ends inside it is an error.
 	err := m.res.reg.flush(start, length, async)
 	if err == nil && !async {
 		err = syncFile(m.res.file)
+	}
+	if cut, ok := m.fileEndsBefore(off + n); ok {
+		return &FaultError{Op: op, Offset: int64(max(cut, off)), Err: ErrTruncated}
 	}
 	if err != nil {
 		return opError(op, err)
@@ -112,6 +116,11 @@ func (m *Map) resize(n int, growOnly bool) error {
 	old := len(m.data)
 	if n == old || growOnly && n < old {
 		return nil
+	}
+	if m.res.shared != nil {
+		if err := m.res.shared.checkResize(old, n); err != nil {
+			return err
+		}
 	}
 	if int64(n) > math.MaxInt64-m.off {
 		return rangeErr("length %d at offset %d overflows", n, m.off)

@@ -1,0 +1,165 @@
+package mmap_test
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/mmapkit/mmap"
+)
+
+// Helper processes: a test that needs a second, real process re-executes
+// the test binary with -test.run=^TestHelperProcess$ and the role in the
+// environment variable helperRoleEnv. TestHelperProcess looks the role up
+// in helperRoles and runs it; the role's function owns the process (its
+// arguments are in helperArgsEnv, separated by \x1f, and it may read stdin
+// and write stdout); its return value is the exit status. To add a role,
+// add an entry to helperRoles in an init function of your own test file.
+const (
+	helperRoleEnv = "MMAP_TEST_HELPER_ROLE"
+	helperArgsEnv = "MMAP_TEST_HELPER_ARGS"
+)
+
+// helperRoles maps a role name to the code the helper process runs. The
+// function's return value is the process's exit status.
+var helperRoles = map[string]func(args []string) int{
+	"truncator": helperTruncator,
+}
+
+// TestHelperProcess is not a test: it is the entry point of helper
+// processes. Run by "go test" it does nothing.
+func TestHelperProcess(t *testing.T) {
+	role := os.Getenv(helperRoleEnv)
+	if role == "" {
+		t.Skip("only runs as a helper process")
+	}
+	fn, ok := helperRoles[role]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "unknown helper role %q\n", role)
+		os.Exit(3)
+	}
+	var args []string
+	if a := os.Getenv(helperArgsEnv); a != "" {
+		args = strings.Split(a, "\x1f")
+	}
+	os.Exit(fn(args))
+}
+
+// helperCommand returns the command that runs the test binary as a helper
+// process in role with args.
+func helperCommand(t testing.TB, role string, args ...string) *exec.Cmd {
+	t.Helper()
+	if _, ok := helperRoles[role]; !ok {
+		t.Fatalf("no helper role %q", role)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.count=1")
+	cmd.Env = append(os.Environ(), helperRoleEnv+"="+role, helperArgsEnv+"="+strings.Join(args, "\x1f"))
+	cmd.Stderr = os.Stderr
+	return cmd
+}
+
+// helperTruncator reads commands "PATH SIZE" from stdin, one a line, sets
+// the size of the file at PATH to SIZE (truncate(2)) and answers "ok" or the
+// error on stdout. It ends at the end of its input.
+func helperTruncator(args []string) int {
+	in := bufio.NewScanner(os.Stdin)
+	for in.Scan() {
+		line := in.Text()
+		i := strings.LastIndexByte(line, ' ')
+		if i < 0 {
+			fmt.Println("bad command", strconv.Quote(line))
+			continue
+		}
+		size, err := strconv.ParseInt(line[i+1:], 10, 64)
+		if err == nil {
+			err = os.Truncate(line[:i], size)
+		}
+		if err != nil {
+			fmt.Println("error:", err)
+			continue
+		}
+		fmt.Println("ok")
+	}
+	return 0
+}
+
+// truncator is a live helper process that truncates files on request.
+type truncator struct {
+	cmd *exec.Cmd
+	in  *bufio.Writer
+	out *bufio.Scanner
+}
+
+// startTruncator starts a truncator helper process, stopped when t ends.
+func startTruncator(t testing.TB) *truncator {
+	t.Helper()
+	cmd := helperCommand(t, "truncator")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		stdin.Close()
+		cmd.Wait()
+	})
+	return &truncator{cmd: cmd, in: bufio.NewWriter(stdin), out: bufio.NewScanner(stdout)}
+}
+
+// truncate has the helper process set the size of the file at path, and
+// waits until it has.
+func (tr *truncator) truncate(t testing.TB, path string, size int64) {
+	t.Helper()
+	fmt.Fprintf(tr.in, "%s %d\n", path, size)
+	if err := tr.in.Flush(); err != nil {
+		t.Fatalf("truncator: %v", err)
+	}
+	if !tr.out.Scan() {
+		t.Fatalf("truncator died: %v", tr.out.Err())
+	}
+	if got := tr.out.Text(); got != "ok" {
+		t.Fatalf("truncator: %s", got)
+	}
+}
+
+// relOpen maps the file at path, closed when t ends.
+func relOpen(t testing.TB, path string, mode mmap.Mode, opts ...mmap.Option) *mmap.Map {
+	t.Helper()
+	m, err := mmap.OpenFile(path, mode, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
+// faultContent is the file the fault tests map: no '\n' and no '#', so that
+// a search for either scans the whole map.
+func faultContent(n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = 'a' + byte(i%26)
+	}
+	return b
+}
+
+// writeFaultFile writes n bytes of faultContent to a new file.
+func writeFaultFile(t testing.TB, n int) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "data")
+	if err := os.WriteFile(path, faultContent(n), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
