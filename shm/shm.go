@@ -1,0 +1,254 @@
+// Package shm is named shared memory: Python's
+// multiprocessing.shared_memory.SharedMemory in Go.
+//
+// A Segment is a block of memory with a name that any process on the
+// machine may attach by that name, mapped with the root package's Map so
+// that every Map method, and its guard against faults, works on it.
+// Create makes a segment (exclusively, like O_CREAT|O_EXCL), Open attaches
+// to an existing one and finds its size, Close detaches, and Unlink removes
+// the name; the memory lives on until the last process detaches.
+//
+// On Linux a segment NAME is the file /dev/shm/NAME, the namespace of
+// shm_open("/NAME") and of Python's SharedMemory("NAME"), so Go and Python
+// programs share segments. On Windows it is the pagefile-backed section
+// Local\NAME, which disappears when the last process closes it (Unlink is
+// a no-op there, as in Python). macOS and the BSDs would need shm_open from
+// libc, which golang.org/x/sys does not offer: there every call returns an
+// error matching errors.ErrUnsupported; the root package's Shared works
+// there for memory handed to child processes.
+//
+// Errors are *fs.PathError values with Op "shm create", "shm open",
+// "shm unlink" or "shm list", and match fs.ErrExist, fs.ErrNotExist,
+// fs.ErrInvalid (bad names, sizes and options) or fs.ErrPermission.
+//
+// Unlike Python, nothing unlinks a segment when the process that made it
+// exits: call Unlink when it is no longer needed, or it stays until reboot.
+package shm
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/mmapkit/mmap"
+)
+
+// Segment is a named shared memory segment attached to this process.
+// Its methods are safe for concurrent use.
+type Segment struct {
+	name     string
+	size     int64
+	m        *mmap.Map
+	mu       sync.Mutex
+	unlinked bool
+}
+
+// Info describes a segment that exists, as List reports it.
+type Info struct {
+	Name string      // the name, as Open takes it
+	Size int64       // in bytes
+	Mode fs.FileMode // type and permission bits
+}
+
+// An Option configures Create and Open.
+type Option func(*options)
+
+type options struct {
+	perm     fs.FileMode
+	readOnly bool
+}
+
+// WithMode sets the permission bits of a segment that Create makes; the
+// default is 0600, as in Python. As with shm_open, the process's umask
+// applies. Open ignores it.
+func WithMode(perm fs.FileMode) Option { return func(o *options) { o.perm = perm } }
+
+// ReadOnly makes Open attach read-only: the Map is mmap.ReadOnly, and the
+// segment needs only read permission. Create refuses it.
+func ReadOnly() Option { return func(o *options) { o.readOnly = true } }
+
+func buildOptions(opts []Option) options {
+	o := options{perm: 0o600}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	return o
+}
+
+// randomPrefix is how generated names start, as in Python.
+const randomPrefix = "psm_"
+
+// Create makes a new segment of size bytes, zero-filled, and attaches it
+// read-write. It fails with an error matching fs.ErrExist if the name is
+// taken. An empty name makes Create pick a free random name like Python's,
+// "psm_" and 8 hex digits; Name reports it. A leading "/" is dropped, so
+// "/x" and "x" name the same segment. size must be positive.
+// Python: SharedMemory(name, create=True, size=size).
+func Create(name string, size int64, opts ...Option) (*Segment, error) {
+	o := buildOptions(opts)
+	fail := func(err error) (*Segment, error) {
+		return nil, &fs.PathError{Op: "shm create", Path: name, Err: err}
+	}
+	if size <= 0 || size > math.MaxInt {
+		return fail(fmt.Errorf("%w: size %d must be positive and fit in memory", fs.ErrInvalid, size))
+	}
+	if o.perm&^fs.ModePerm != 0 {
+		return fail(fmt.Errorf("%w: mode %v is not permission bits", fs.ErrInvalid, o.perm))
+	}
+	if o.readOnly {
+		return fail(fmt.Errorf("%w: ReadOnly applies to Open, not Create", fs.ErrInvalid))
+	}
+	if name == "" {
+		for range 100 {
+			name = randomName()
+			m, err := create(name, size, o)
+			if errors.Is(err, fs.ErrExist) {
+				continue
+			}
+			if err != nil {
+				return fail(err)
+			}
+			return &Segment{name: name, size: size, m: m}, nil
+		}
+		return fail(fmt.Errorf("%w: no free random name", fs.ErrExist))
+	}
+	n, err := checkName(name)
+	if err != nil {
+		return fail(err)
+	}
+	m, err := create(n, size, o)
+	if err != nil {
+		return fail(err)
+	}
+	return &Segment{name: n, size: size, m: m}, nil
+}
+
+// Open attaches to the existing segment name, read-write unless ReadOnly
+// is given, and finds its size. It never changes the segment. A missing
+// name is an error matching fs.ErrNotExist; an empty segment (one whose
+// creator has not sized it yet) fs.ErrInvalid.
+// Python: SharedMemory(name).
+func Open(name string, opts ...Option) (*Segment, error) {
+	o := buildOptions(opts)
+	n, err := checkName(name)
+	if err != nil {
+		return nil, &fs.PathError{Op: "shm open", Path: name, Err: err}
+	}
+	m, size, err := open(n, o)
+	if err != nil {
+		return nil, &fs.PathError{Op: "shm open", Path: name, Err: err}
+	}
+	return &Segment{name: n, size: size, m: m}, nil
+}
+
+// Unlink removes the name of a segment, so that it can no longer be
+// opened; processes attached to it keep it until they Close. A missing name
+// is an error matching fs.ErrNotExist. On Windows it does nothing.
+// Python: shared_memory.SharedMemory(name).unlink().
+func Unlink(name string) error {
+	n, err := checkName(name)
+	if err == nil {
+		err = unlink(n)
+	}
+	if err != nil {
+		return &fs.PathError{Op: "shm unlink", Path: name, Err: err}
+	}
+	return nil
+}
+
+// List returns the segments that exist, sorted by name. On Linux these are
+// the regular files in /dev/shm, which include POSIX semaphores ("sem.*").
+// Elsewhere it returns an error matching errors.ErrUnsupported.
+func List() ([]Info, error) {
+	infos, err := list()
+	if err != nil {
+		return nil, &fs.PathError{Op: "shm list", Path: "", Err: err}
+	}
+	return infos, nil
+}
+
+// Bytes returns the segment's memory itself, without copying, as
+// Map().Bytes(): valid until Close, nil afterwards. Python: shm.buf.
+func (s *Segment) Bytes() []byte { return s.m.Bytes() }
+
+// Map returns the Map of the segment, for ReadAt, WriteAt, Find, Guard,
+// Flush, mmap.AtomicUint64 and the rest. After Close its methods return
+// errors matching fs.ErrClosed. Closing the Map closes the Segment.
+func (s *Segment) Map() *mmap.Map { return s.m }
+
+// Name returns the segment's name without the leading "/".
+// Python: shm.name.
+func (s *Segment) Name() string { return s.name }
+
+// Size returns the segment's size in bytes: what Create was asked for, or
+// what Open found (on Windows rounded up to whole pages, as in Python).
+// It stays readable after Close. Python: shm.size.
+func (s *Segment) Size() int64 { return s.size }
+
+// Close detaches the segment from this process; it does not unlink it.
+// Close is idempotent. Python: shm.close().
+func (s *Segment) Close() error {
+	if err := s.m.Close(); err != nil {
+		return &fs.PathError{Op: "shm close", Path: s.name, Err: err}
+	}
+	return nil
+}
+
+// Unlink removes the segment's name, as the function Unlink, and may be
+// called before or after Close. A second call returns an error matching
+// fs.ErrNotExist without touching the name, which may by then belong to a
+// new segment. Python: shm.unlink().
+func (s *Segment) Unlink() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.unlinked {
+		return &fs.PathError{Op: "shm unlink", Path: s.name, Err: fmt.Errorf("%w: already unlinked", fs.ErrNotExist)}
+	}
+	s.unlinked = true
+	if err := unlink(s.name); err != nil {
+		return &fs.PathError{Op: "shm unlink", Path: s.name, Err: err}
+	}
+	return nil
+}
+
+// String returns a description like Python's repr:
+// shm.Segment("name", size=4096).
+func (s *Segment) String() string {
+	return "shm.Segment(" + strconv.Quote(s.name) + ", size=" + strconv.FormatInt(s.size, 10) + ")"
+}
+
+// checkName strips one leading "/" from name and checks what is left: not
+// empty, no "/" (or whatever else the platform forbids), not "." or "..",
+// no NUL, and at most maxNameLen bytes. Errors match fs.ErrInvalid.
+func checkName(name string) (string, error) {
+	n := strings.TrimPrefix(name, "/")
+	switch {
+	case n == "":
+		return "", fmt.Errorf("%w: empty name", fs.ErrInvalid)
+	case n == "." || n == "..":
+		return "", fmt.Errorf("%w: %q is not a name", fs.ErrInvalid, n)
+	case strings.IndexByte(n, 0) >= 0:
+		return "", fmt.Errorf("%w: name contains NUL", fs.ErrInvalid)
+	case strings.ContainsAny(n, badNameChars):
+		return "", fmt.Errorf("%w: name contains one of %q after the leading /", fs.ErrInvalid, badNameChars)
+	case len(n) > maxNameLen:
+		return "", fmt.Errorf("%w: name is %d bytes, longer than %d", fs.ErrInvalid, len(n), maxNameLen)
+	}
+	return n, nil
+}
+
+// randomName returns "psm_" and 8 random hex digits, as Python's
+// _make_filename: 12 bytes, short enough for every platform.
+func randomName() string {
+	var b [4]byte
+	rand.Read(b[:])
+	return randomPrefix + hex.EncodeToString(b[:])
+}
