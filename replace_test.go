@@ -1,0 +1,142 @@
+package mmap_test
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/mmapkit/mmap"
+)
+
+func TestMapReplace(t *testing.T) {
+	r := rand.New(rand.NewSource(6))
+	for iter := 0; iter < 300; iter++ {
+		data := srchRandom(r, r.Intn(3000), "ab")
+		old := srchRandom(r, 1+r.Intn(4), "ab")
+		new := srchRandom(r, len(old), "abc")
+		n := r.Intn(12) - 2
+		m := srchMap(t, data)
+		want := bytes.Replace(data, old, new, n)
+		c, err := m.Replace(old, new, n)
+		if err != nil || !bytes.Equal(m.Bytes(), want) {
+			t.Fatalf("Replace(%q, %q, %d): %v; content differs", old, new, n, err)
+		}
+		wantN := modelCount(data, old, nil)
+		if n >= 0 {
+			wantN = min(wantN, n)
+		}
+		if c != wantN {
+			t.Fatalf("Replace(%q, %q, %d) = %d; want %d", old, new, n, c, wantN)
+		}
+		m.Close()
+	}
+	m := srchMap(t, []byte("abc"))
+	if _, err := m.Replace([]byte("a"), []byte("xy"), -1); !errors.Is(err, fs.ErrInvalid) {
+		t.Errorf("another length: %v", err)
+	}
+	if _, err := m.Replace(nil, nil, -1); !errors.Is(err, fs.ErrInvalid) {
+		t.Errorf("empty old: %v", err)
+	}
+	ro, err := mmap.Open(srchFile(t, []byte("abc")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if _, err := ro.Replace([]byte("a"), []byte("x"), -1); !errors.Is(err, mmap.ErrReadOnly) {
+		t.Errorf("ReadOnly map: %v", err)
+	}
+}
+
+// A dense same-length replacement in a file map, large enough to use
+// MADV_POPULATE_WRITE, reaches the file.
+func TestMapReplaceFileDense(t *testing.T) {
+	data := srchText(3 << 20)
+	p := srchFile(t, data)
+	m, err := mmap.OpenFile(p, mmap.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := m.Replace([]byte(" the "), []byte(" THE "), -1)
+	m.Close()
+	got, _ := os.ReadFile(p)
+	if want := bytes.ReplaceAll(data, []byte(" the "), []byte(" THE ")); err != nil || !bytes.Equal(got, want) || n != bytes.Count(data, []byte(" the ")) {
+		t.Fatalf("Replace: %d, %v; file differs: %v", n, err, !bytes.Equal(got, want))
+	}
+}
+
+func TestReplaceFile(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	for iter := 0; iter < 300; iter++ {
+		data := srchRandom(r, r.Intn(2000), "abc")
+		if iter%50 == 0 {
+			data = nil
+		}
+		old := srchRandom(r, 1+r.Intn(3), "abc")
+		new := srchRandom(r, r.Intn(6), "xyab")
+		n := r.Intn(10) - 2
+		var opts []mmap.ReplaceOption
+		mode := iter % 4
+		switch mode {
+		case 1:
+			opts = append(opts, mmap.WithSafeReplace())
+		case 2:
+			opts = append(opts, mmap.WithDryRun())
+		case 3:
+			opts = append(opts, mmap.WithSync())
+		}
+		p := srchFile(t, data)
+		c, err := mmap.ReplaceFile(p, old, new, n, opts...)
+		if err != nil {
+			t.Fatalf("ReplaceFile(%q, %q, %d, mode %d): %v", old, new, n, mode, err)
+		}
+		got, _ := os.ReadFile(p)
+		want := bytes.Replace(data, old, new, n)
+		if mode == 2 {
+			want = data
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("ReplaceFile(%q, %q, %d, mode %d) in %q: got %q want %q", old, new, n, mode, data, got, want)
+		}
+		wantN := modelCount(data, old, nil)
+		if n >= 0 {
+			wantN = min(wantN, n)
+		}
+		if c != wantN {
+			t.Fatalf("ReplaceFile(%q, %q, %d, mode %d) = %d; want %d", old, new, n, mode, c, wantN)
+		}
+		if ents, _ := os.ReadDir(filepath.Dir(p)); len(ents) != 1 {
+			t.Fatalf("files left behind: %v", ents)
+		}
+	}
+	if _, err := mmap.ReplaceFile(srchFile(t, []byte("abc")), nil, []byte("x"), -1); !errors.Is(err, fs.ErrInvalid) {
+		t.Errorf("empty old: %v", err)
+	}
+	if _, err := mmap.ReplaceFile(filepath.Join(t.TempDir(), "missing"), []byte("a"), []byte("b"), -1); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+// Large files with dense matches, growing and shrinking, through the
+// windows of the same-length path and the moves of the other.
+func TestReplaceFileLarge(t *testing.T) {
+	data := srchText(3 << 20)
+	for _, tc := range []struct{ old, new string }{{" the ", " THE "}, {" the ", " thee "}, {" the ", " t "}, {"e", ""}} {
+		for _, safe := range []bool{false, true} {
+			p := srchFile(t, data)
+			var opts []mmap.ReplaceOption
+			if safe {
+				opts = append(opts, mmap.WithSafeReplace())
+			}
+			n, err := mmap.ReplaceFile(p, []byte(tc.old), []byte(tc.new), -1, opts...)
+			got, _ := os.ReadFile(p)
+			want := bytes.ReplaceAll(data, []byte(tc.old), []byte(tc.new))
+			if err != nil || n != bytes.Count(data, []byte(tc.old)) || !bytes.Equal(got, want) {
+				t.Fatalf("%q -> %q (safe %v): %d, %v, equal %v", tc.old, tc.new, safe, n, err, bytes.Equal(got, want))
+			}
+		}
+	}
+}
