@@ -256,11 +256,11 @@ func TestFindMatchesModel(t *testing.T) {
 		for _, sub := range []string{"o", "on", "two", "ones", "s", "aa", "\x00", ""} {
 			for i := -n - 1; i <= n+1; i++ {
 				for j := -n - 1; j <= n+1; j++ {
-					if got, _ := m.Find([]byte(sub), i, j); got != modelFind(data, sub, i, j, false) {
-						t.Fatalf("Find(%q, %d, %d) = %d, want %d", sub, i, j, got, modelFind(data, sub, i, j, false))
+					if got, _ := m.Find([]byte(sub), i, j); got != pythonFind(data, sub, i, j, false) {
+						t.Fatalf("Find(%q, %d, %d) = %d, want %d", sub, i, j, got, pythonFind(data, sub, i, j, false))
 					}
-					if got, _ := m.RFind([]byte(sub), i, j); got != modelFind(data, sub, i, j, true) {
-						t.Fatalf("RFind(%q, %d, %d) = %d, want %d", sub, i, j, got, modelFind(data, sub, i, j, true))
+					if got, _ := m.RFind([]byte(sub), i, j); got != pythonFind(data, sub, i, j, true) {
+						t.Fatalf("RFind(%q, %d, %d) = %d, want %d", sub, i, j, got, pythonFind(data, sub, i, j, true))
 					}
 				}
 			}
@@ -268,9 +268,9 @@ func TestFindMatchesModel(t *testing.T) {
 	}
 }
 
-// modelFind is CPython's mmap find/rfind, written from its specification:
+// pythonFind is CPython's mmap find/rfind, written from its specification:
 // clamp the bounds Python-style, then search the slice.
-func modelFind(data, sub string, start, end int, last bool) int {
+func pythonFind(data, sub string, start, end int, last bool) int {
 	n := len(data)
 	clamp := func(i int) int {
 		if i < 0 {

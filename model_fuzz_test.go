@@ -215,7 +215,7 @@ func fuzzOps(t *testing.T, initial []byte, grow bool, ops []byte) {
 			} else {
 				got, err = m.RFind(sub, i, j)
 			}
-			want := modelFind(string(md.data), string(sub), i, j, op == 10)
+			want := pythonFind(string(md.data), string(sub), i, j, op == 10)
 			if got != want || err != nil {
 				t.Fatalf("find op %d (%q, %d, %d) = %d, %v, model %d", op, sub, i, j, got, err, want)
 			}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mmapkit/mmap"
+)
+
+func newFindCmd(name string, last bool) *cobra.Command {
+	var start, end int
+	what, fn := "first", "find"
+	if last {
+		what, fn = "last", "rfind"
+	}
+	cmd := &cobra.Command{
+		Use:   name + " FILE NEEDLE",
+		Short: fmt.Sprintf("Print the offset of the %s NEEDLE in FILE, or -1", what),
+		Long: fmt.Sprintf(`Print the byte offset of the %s occurrence of NEEDLE that lies wholly
+within FILE[start:end], or -1, with the semantics of Python's bytes.%s and
+mmap.%s: a negative bound counts from the end, bounds out of range are
+clamped, and the defaults are 0 and the length of the file. NEEDLE is taken
+as bytes. The exit status is 0 whether or not NEEDLE is found.`, what, fn, fn),
+		Example: fmt.Sprintf("  mmap %s big.log ERROR --start -1000000", name),
+		Args:    exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var bounds []int
+			switch {
+			case cmd.Flags().Changed("end"):
+				bounds = []int{start, end}
+			case cmd.Flags().Changed("start"):
+				bounds = []int{start}
+			}
+			m, err := mmap.Open(args[0])
+			if err != nil {
+				return failed(err)
+			}
+			defer m.Close()
+			find := m.Find
+			if last {
+				find = m.RFind
+			}
+			i, err := find([]byte(args[1]), bounds...)
+			if err != nil {
+				return failed(fmt.Errorf("%s %s: %w", name, args[0], err))
+			}
+			_, err = fmt.Fprintln(cmd.OutOrStdout(), i)
+			return failed(err)
+		},
+	}
+	cmd.Flags().IntVar(&start, "start", 0, "start of the range searched; negative counts from the end")
+	cmd.Flags().IntVar(&end, "end", 0, "end of the range searched (default the length of FILE); negative counts from the end")
+	return cmd
+}

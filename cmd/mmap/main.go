@@ -1,0 +1,92 @@
+// Command mmap puts the github.com/mmapkit/mmap library to work from the
+// shell: search, grep, replace in place and cat files through memory maps,
+// manage named shared memory, and run the seed benchmark.
+//
+// Errors go to stderr as one line starting with "mmap: " and exit 1; usage
+// errors exit 2.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes the command line args and returns the exit status: 0, 1 for
+// an error, 2 for a usage error. Whatever happens, it prints at most one
+// line to stderr, and never a panic trace.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return execute(ctx, newRoot(stdout, stderr), args, stderr)
+}
+
+// execute runs root with args and maps the outcome to an exit status; a
+// panic, the last resort, becomes one "mmap: internal error" line.
+func execute(ctx context.Context, root *cobra.Command, args []string, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "mmap: internal error: %s\n", oneLine(fmt.Sprint(r)))
+			code = 1
+		}
+	}()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(stderr, "mmap: %s\n", oneLine(strings.TrimPrefix(err.Error(), "mmap: ")))
+	var ce *cmdError
+	if errors.As(err, &ce) && !ce.usage {
+		return 1
+	}
+	// Everything else comes from the framework parsing the command line
+	// (unknown command or flag, bad flag value, wrong number of arguments)
+	// or is a usage error of ours.
+	return 2
+}
+
+// cmdError is an error from running a command, as opposed to one from
+// parsing its command line.
+type cmdError struct {
+	err   error
+	usage bool
+}
+
+func (e *cmdError) Error() string { return e.err.Error() }
+func (e *cmdError) Unwrap() error { return e.err }
+
+// failed marks err as a command's failure: exit 1.
+func failed(err error) error {
+	var ce *cmdError
+	if err == nil || errors.As(err, &ce) {
+		return err
+	}
+	return &cmdError{err: err}
+}
+
+// usagef is a usage error found by a command itself: exit 2.
+func usagef(format string, a ...any) error {
+	return &cmdError{err: fmt.Errorf(format, a...), usage: true}
+}
+
+// oneLine folds a message onto one line.
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
