@@ -30,6 +30,9 @@ var (
 func benchFile(b *testing.B, n int) string {
 	b.Helper()
 	dir := b.TempDir()
+	if n >= 1<<30 && testing.Short() {
+		b.Skip("-short: not writing a 1 GiB file")
+	}
 	if n >= 1<<30 && freeDisk(dir) < 3<<30 {
 		b.Skipf("need 3 GiB free in %s for a 1 GiB file; have %d MiB", dir, freeDisk(dir)>>20)
 	}
