@@ -3,41 +3,63 @@ package mmap
 import (
 	"io"
 	"math"
+	"runtime/debug"
 )
 
 // At returns the byte at offset i. As in Python, a negative i counts from
 // the end: At(-1) is the last byte. Python: m[i].
-func (m *Map) At(i int) (byte, error) {
+func (m *Map) At(i int) (b byte, err error) {
 	if err := m.rlock(); err != nil {
 		return 0, opError("at", err)
 	}
-	defer m.mu.RUnlock()
 	if i < 0 {
 		i += len(m.data)
 	}
 	if i < 0 || i >= len(m.data) {
-		return 0, opError("at", rangeErr("index %d of a %d-byte map", i, len(m.data)))
+		n := len(m.data)
+		m.mu.RUnlock()
+		return 0, opError("at", rangeErr("index %d of a %d-byte map", i, n))
 	}
-	var b byte
-	err := m.guard("at", i, func() { b = m.data[i] })
-	return b, err
+	// The guard and the unlock are written out here rather than through
+	// m.guard and a deferred RUnlock: one deferred function instead of two
+	// defers, two calls and a closure is most of the cost of a one-byte read.
+	old := debug.SetPanicOnFault(true)
+	defer func() {
+		debug.SetPanicOnFault(old)
+		if r := recover(); r != nil {
+			b, err = 0, m.faultError("at", i, r, false)
+		}
+		m.mu.RUnlock()
+	}()
+	return m.data[i], nil
 }
 
 // ReadAt copies len(p) bytes from offset off into p, as io.ReaderAt. It
 // returns io.EOF when fewer bytes are left. It does not move the cursor.
-func (m *Map) ReadAt(p []byte, off int64) (int, error) {
+func (m *Map) ReadAt(p []byte, off int64) (n int, err error) {
 	if err := m.rlock(); err != nil {
 		return 0, opError("read", err)
 	}
-	defer m.mu.RUnlock()
-	if off < 0 {
-		return 0, opError("read", rangeErr("negative offset %d", off))
-	}
-	if off >= int64(len(m.data)) {
+	if off < 0 || off >= int64(len(m.data)) {
+		m.mu.RUnlock()
+		if off < 0 {
+			return 0, opError("read", rangeErr("negative offset %d", off))
+		}
 		return 0, io.EOF
 	}
-	n, err := m.copyGuarded("read", p, m.data[off:], int(off))
-	if err == nil && n < len(p) {
+	src := m.data[off:]
+	// The fast path guards one plain copy with one deferred function (as At
+	// does); only after a fault does copyGuarded work out the exact count.
+	old := debug.SetPanicOnFault(true)
+	defer func() {
+		debug.SetPanicOnFault(old)
+		if r := recover(); r != nil {
+			m.faultError("read", int(off), r, false) // re-panics what is not a fault
+			n, err = m.copyGuarded("read", p, src, int(off))
+		}
+		m.mu.RUnlock()
+	}()
+	if n = copy(p, src); n < len(p) {
 		err = io.EOF
 	}
 	return n, err
