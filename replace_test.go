@@ -140,3 +140,32 @@ func TestReplaceFileLarge(t *testing.T) {
 		}
 	}
 }
+
+// The occurrences a replacement of another length moves are found on every
+// core in large maps; forced onto tiny blocks, with matches that overlap
+// each other and block edges ("aaaa" and "aa"), the result must still be
+// exactly bytes.Replace's.
+func TestReplaceFileParallelPositions(t *testing.T) {
+	r := rand.New(rand.NewSource(11))
+	for _, block := range []int{1, 2, 3, 5, 16} {
+		mmap.ForceParallelSearch(t, block)
+		for iter := 0; iter < 60; iter++ {
+			data := srchRandom(r, r.Intn(400), "ab")
+			if iter%5 == 0 {
+				data = bytes.Repeat([]byte("a"), r.Intn(100))
+			}
+			old := srchRandom(r, 1+r.Intn(3), "ab")
+			new := srchRandom(r, r.Intn(5), "xy")
+			if len(new) == len(old) {
+				new = append(new, 'z')
+			}
+			p := srchFile(t, data)
+			n, err := mmap.ReplaceFile(p, old, new, -1)
+			got, _ := os.ReadFile(p)
+			want := bytes.ReplaceAll(data, old, new)
+			if err != nil || n != bytes.Count(data, old) || !bytes.Equal(got, want) {
+				t.Fatalf("block %d: %q in %q -> %q: %d, %v, got %q want %q", block, old, data, new, n, err, got, want)
+			}
+		}
+	}
+}
