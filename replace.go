@@ -50,7 +50,29 @@ const replaceWindow = 1 << 20
 
 func (m *Map) replaceSame(op string, old, new []byte, n int) (int, error) {
 	data := m.data
-	populate := m.mode == ReadWrite && m.res.file != nil
+	if n < 0 && len(data) >= countParallelThreshold && workers() > 1 {
+		// Find every occurrence on every core, then write window by window
+		// on this goroutine, so that a fault still means "replaced up to
+		// here".
+		pos, err := m.positionsParallel(op, old)
+		if err != nil {
+			return 0, err
+		}
+		done := 0
+		for len(pos) > 0 {
+			w := 1
+			for w < len(pos) && pos[w]-pos[0] < replaceWindow {
+				w++
+			}
+			k, err := m.overwrite(op, pos[:w], new)
+			done += k
+			if err != nil {
+				return done, err
+			}
+			pos = pos[w:]
+		}
+		return done, nil
+	}
 	done := 0
 	var pos []int
 	for ws := 0; ws < len(data) && (n < 0 || done < n); {
@@ -71,29 +93,33 @@ func (m *Map) replaceSame(op string, old, new []byte, n int) (int, error) {
 		if err != nil {
 			return done, err
 		}
-		if len(pos) == 0 {
-			ws = we
-			continue
-		}
-		first, last := pos[0], pos[len(pos)-1]+len(old)
-		if populate && len(pos) >= 8 && (last-first)/PageSize >= 8 {
-			start, length := m.pageSpan(first, last-first)
-			m.res.reg.advise(start, length, AdvicePopulateWrite) // a hint: faults do the same work
-		}
-		// One guard for the window; after a fault, the replacements made
-		// are those before the faulting offset.
-		k := 0
-		if err := m.guard(op, first, func() {
-			for ; k < len(pos); k++ {
-				copy(data[pos[k]:], new)
+		if len(pos) > 0 {
+			k, err := m.overwrite(op, pos, new)
+			done += k
+			if err != nil {
+				return done, err
 			}
-		}); err != nil {
-			return done + k, err
 		}
-		done += len(pos)
 		ws = max(we, next)
 	}
 	return done, nil
+}
+
+// overwrite writes new at each offset in pos, which span at most about one
+// replaceWindow, and returns how many it wrote before a fault, if any.
+func (m *Map) overwrite(op string, pos []int, new []byte) (int, error) {
+	first, last := pos[0], pos[len(pos)-1]+len(new)
+	if m.mode == ReadWrite && m.res.file != nil && len(pos) >= 8 && (last-first)/PageSize >= 8 {
+		start, length := m.pageSpan(first, last-first)
+		m.res.reg.advise(start, length, AdvicePopulateWrite) // a hint: faults do the same work
+	}
+	k := 0
+	err := m.guard(op, first, func() {
+		for ; k < len(pos); k++ {
+			copy(m.data[pos[k]:], new)
+		}
+	})
+	return k, err
 }
 
 var errEmptyOld = fmt.Errorf("%w: empty old", fs.ErrInvalid)
