@@ -37,6 +37,7 @@ var adviceNames = [...]string{
 	"AdviceHugePage", "AdviceNoHugePage", "AdvicePopulateRead", "AdvicePopulateWrite",
 }
 
+// String returns the constant's name, such as "AdviceWillNeed".
 func (a Advice) String() string {
 	if a >= 0 && int(a) < len(adviceNames) {
 		return adviceNames[a]

@@ -51,6 +51,7 @@ type FaultError struct {
 	Err    error   // ErrTruncated or ErrFault
 }
 
+// Error returns a one-line message: the method, the offset, and the cause.
 func (e *FaultError) Error() string {
 	return "mmap: " + e.Op + " at offset " + strconv.FormatInt(e.Offset, 10) + ": " + errText(e.Err)
 }

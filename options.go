@@ -18,6 +18,7 @@ const (
 	CopyOnWrite
 )
 
+// String returns the constant's name, such as "ReadWrite".
 func (m Mode) String() string {
 	switch m {
 	case ReadOnly:
