@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strconv"
+	"strings"
 )
 
 // Errors returned by this package. Every error a method returns wraps one of
@@ -89,8 +90,25 @@ func (e *opErr) Unwrap() error { return e.err }
 
 // rangeErr is an ErrRange with the numbers that caused it.
 func rangeErr(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrRange}, args...)...)
+	return wrapf("%w: "+format, append([]any{ErrRange}, args...)...)
 }
+
+// wrapf is fmt.Errorf for messages that wrap this package's sentinel
+// errors, less the sentinels' "mmap: " prefix: the *fs.PathError or method
+// error around the message names the package already, and "mmap: mmap
+// /tmp: mmap: out of range" says it three times.
+func wrapf(format string, args ...any) error {
+	err := fmt.Errorf(format, args...)
+	return &wrapped{msg: strings.ReplaceAll(err.Error(), "mmap: ", ""), err: err}
+}
+
+type wrapped struct {
+	msg string
+	err error
+}
+
+func (e *wrapped) Error() string { return e.msg }
+func (e *wrapped) Unwrap() error { return e.err }
 
 // errNilMap is returned by every method called on a nil or zero Map, as
 // os.File does for a nil *File.

@@ -157,13 +157,13 @@ func mapFile1(f *os.File, mode Mode, o options, owned bool) (*Map, error) {
 		return nil, err
 	}
 	if ft := fi.Mode().Type(); ft&(fs.ModeDir|fs.ModeNamedPipe|fs.ModeSocket) != 0 {
-		return nil, fmt.Errorf("%w: %s is not a regular file or device", ErrNotMappable, fileKind(ft))
+		return nil, wrapf("%w: %s is not a regular file or device", ErrNotMappable, fileKind(ft))
 	}
 	size := fi.Size()
 	length := o.length
 	if length <= 0 { // Python: length 0 maps the rest of the file
 		if !fi.Mode().IsRegular() {
-			return nil, fmt.Errorf("%w: a device has no size: give WithLength", ErrNotMappable)
+			return nil, wrapf("%w: a device has no size: give WithLength", ErrNotMappable)
 		}
 		if o.offset > size {
 			return nil, rangeErr("offset %d past the end of the %d-byte file", o.offset, size)
@@ -182,7 +182,7 @@ func mapFile1(f *os.File, mode Mode, o options, owned bool) (*Map, error) {
 			case errors.Is(err, syscall.EINVAL): // the length is valid: f is not open for writing
 				err = fmt.Errorf("%w: WithGrow needs a file open for writing: %w", fs.ErrPermission, err)
 			case errors.Is(err, syscall.EFBIG):
-				err = fmt.Errorf("%w: range [%d, %d) ends past the largest file possible: %w", ErrRange, o.offset, end, err)
+				err = wrapf("%w: range [%d, %d) ends past the largest file possible: %w", ErrRange, o.offset, end, err)
 			}
 			return nil, err
 		}
@@ -205,7 +205,7 @@ func mapFile1(f *os.File, mode Mode, o options, owned bool) (*Map, error) {
 		if size == 0 && fi.Mode().IsRegular() {
 			if err := probeEmpty(dup, mode); err != nil {
 				res.release()
-				return nil, fmt.Errorf("%w (a pseudo file?): %w", ErrNotMappable, err)
+				return nil, wrapf("%w (a pseudo file?): %w", ErrNotMappable, err)
 			}
 		}
 	} else {
@@ -213,7 +213,7 @@ func mapFile1(f *os.File, mode Mode, o options, owned bool) (*Map, error) {
 		if err != nil {
 			res.release()
 			if errors.Is(err, syscall.ENODEV) {
-				err = fmt.Errorf("%w: %w", ErrNotMappable, err)
+				err = wrapf("%w: %w", ErrNotMappable, err)
 			}
 			return nil, err
 		}
@@ -399,5 +399,5 @@ func (m *Map) Size() (int64, error) {
 }
 
 var (
-	errGrowReadOnly = fmt.Errorf("%w: WithGrow needs a ReadWrite map", ErrReadOnly)
+	errGrowReadOnly = wrapf("%w: WithGrow needs a ReadWrite map", ErrReadOnly)
 )

@@ -58,3 +58,26 @@ func TestFaultErrorMessage(t *testing.T) {
 		t.Fatalf("message %q, want %q", err.Error(), want)
 	}
 }
+
+// Error messages name the package once and fit on one line, however many
+// layers wrap the sentinel inside them.
+func TestErrorMessagesReadOnce(t *testing.T) {
+	path := writeFile(t, []byte("0123456789"))
+	m := mustOpen(t, path, mmap.ReadOnly)
+	_, e1 := mmap.Open(t.TempDir())
+	_, e2 := mmap.Open(path, mmap.WithOffset(40))
+	_, e3 := mmap.OpenFile(path, mmap.ReadOnly, mmap.WithGrow())
+	_, e4 := m.ReadAt(make([]byte, 1), -1)
+	e5 := m.Move(0, 1, 1)
+	_, e6 := m.Seek(-1, 0)
+	_, e7 := mmap.Anonymous(-1)
+	for i, err := range []error{e1, e2, e3, e4, e5, e6, e7} {
+		if err == nil {
+			t.Fatalf("error %d is nil", i+1)
+		}
+		msg := err.Error()
+		if strings.Count(msg, "mmap: ") > 1 || strings.Contains(msg, "\n") {
+			t.Errorf("error %d reads %q", i+1, msg)
+		}
+	}
+}
