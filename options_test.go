@@ -76,7 +76,7 @@ func TestErrorMessagesReadOnce(t *testing.T) {
 			t.Fatalf("error %d is nil", i+1)
 		}
 		msg := err.Error()
-		if strings.Count(msg, "mmap: ") > 1 || strings.Contains(msg, "\n") {
+		if strings.Count(msg, "mmap: ") > 1 || strings.Contains(msg, ": mmap: ") || strings.Contains(msg, "\n") {
 			t.Errorf("error %d reads %q", i+1, msg)
 		}
 	}
