@@ -352,7 +352,10 @@ func (m *Map) Len() int {
 
 // Bytes returns the mapped memory itself, without copying. The slice is
 // valid until Close or Resize; using it afterwards is undefined behaviour
-// that this package cannot catch. Writing through it into a ReadOnly map
+// that this package cannot catch. The slice does not keep the Map alive: a
+// Map the program no longer refers to is unmapped by the garbage
+// collector, so keep the Map reachable while the slice is in use (a
+// deferred Close does that, or runtime.KeepAlive). Writing through it into a ReadOnly map
 // crashes the process, and touching it after the file was truncated raises
 // a fault: wrap such code in Guard to get an error instead.
 // Bytes returns nil after Close.
