@@ -69,7 +69,7 @@ func (m *Map) ReadAt(p []byte, off int64) (n int, err error) {
 // move the cursor. A write that would end past the end of the map writes
 // nothing and returns ErrRange, unless the map was made WithGrow, when the
 // file and the map grow first. Python: m[off:off+len(p)] = p.
-func (m *Map) WriteAt(p []byte, off int64) (int, error) {
+func (m *Map) WriteAt(p []byte, off int64) (n int, err error) {
 	if off < 0 {
 		return 0, opError("write", rangeErr("negative offset %d", off))
 	}
@@ -79,8 +79,19 @@ func (m *Map) WriteAt(p []byte, off int64) (int, error) {
 	if err := m.rlockForWrite(int(off) + len(p)); err != nil {
 		return 0, opError("write", err)
 	}
-	defer m.mu.RUnlock()
-	return m.copyGuarded("write", m.data[off:], p, int(off))
+	dst := m.data[off:]
+	// One deferred function guards, unlocks and, only after a fault, works
+	// out the exact count, as in ReadAt.
+	old := debug.SetPanicOnFault(true)
+	defer func() {
+		debug.SetPanicOnFault(old)
+		if r := recover(); r != nil {
+			m.faultError("write", int(off), r, false) // re-panics what is not a fault
+			n, err = m.copyGuarded("write", dst, p, int(off))
+		}
+		m.mu.RUnlock()
+	}()
+	return copy(dst, p), nil
 }
 
 // rlockForWrite takes the shared lock for a write that ends at end, first

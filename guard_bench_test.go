@@ -88,6 +88,24 @@ func BenchmarkGuardOverhead(b *testing.B) {
 		}
 		sink += j
 	})
+	// WriteAt needs a writable map: an anonymous one of the same size.
+	w, err := Anonymous(size, WithPopulate())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	wData := w.Bytes()
+	compare(b, "WriteAt4K", func(i int) {
+		off := int64(i*4096) % (size - 4096)
+		n, err := w.WriteAt(p, off)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sink += n
+	}, func(i int) {
+		off := int64(i*4096) % (size - 4096)
+		sink += copy(wData[off:off+4096], p)
+	})
 	compare(b, "At", func(i int) {
 		c, err := m.At(i % size)
 		if err != nil {
