@@ -24,16 +24,17 @@ const sweepBig = 64 << 20
 
 func newBenchCmd() *cobra.Command {
 	var (
-		file, chart, size, only string
-		runs                    int
-		asJSON, python, sizes   bool
+		file, chart, size, only     string
+		runs                        int
+		asJSON, python, sizes, cold bool
 	)
 	cmd := &cobra.Command{
 		Use:   "bench",
 		Short: "Time the seed's five comparisons: regular file I/O against mmap",
 		Long: `Time the seed's five comparisons (read the whole file, find the first " the ",
 count five-letter words with \b[a-zA-Z]{5}\b, seek to 10000 then find " the ",
-replace " the " by " python ") on one file, warm page cache, median of --runs.
+replace " the " by " python ") on one file, warm page cache (or, with --cold,
+evicted before every run), median of --runs.
 
 Columns: seed_regular is Go doing what the seed's regular functions do, text
 included; regular a careful Go regular path (bytes, os.ReadFile, pread);
@@ -53,7 +54,7 @@ Without --file a deterministic English-like text of --size bytes (default
 			if runs < 1 {
 				return usagef("bench: --runs %d: want 1 or more", runs)
 			}
-			cfg := bench.Config{File: file, Runs: runs, Python: python, Notes: cmd.ErrOrStderr()}
+			cfg := bench.Config{File: file, Runs: runs, Python: python, Cold: cold, Notes: cmd.ErrOrStderr()}
 			if size != "" {
 				n, err := parseSize(size)
 				if err != nil || n == 0 {
@@ -101,6 +102,7 @@ Without --file a deterministic English-like text of --size bytes (default
 	f.IntVar(&runs, "runs", defaultRuns, "timed runs per cell; each cell reports their median")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object instead of the table")
 	f.BoolVar(&python, "python", false, "also time the seed's own Python functions with python3")
+	f.BoolVar(&cold, "cold", false, "evict the file from the page cache before every timed run (Linux), instead of timing a warm cache")
 	f.StringVar(&chart, "chart", "", "draw a bar chart (log-scale time) to this .svg or .png file")
 	f.StringVar(&size, "size", "", "generate a file of this size (like 64MiB or 1GiB), or repeat --file up to it")
 	f.BoolVar(&sizes, "sizes", false, "time 1 MiB, 16 MiB, 128 MiB and 1 GiB files and chart how each cost grows (with --chart)")

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -445,6 +446,23 @@ func TestBenchJSON(t *testing.T) {
 	}
 	if got := strings.Join(names, ","); got != "read,find,regex,seek_find,replace" {
 		t.Errorf("bench --json names: %s", got)
+	}
+}
+
+// --cold evicts the file before every run and says so, in the JSON and in
+// the table's explanation.
+func TestBenchCold(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("--cold needs Linux's posix_fadvise")
+	}
+	out := ok(t, "bench", "--json", "--cold", "--runs", "1", "--size", "200k", "--only", "find,replace")
+	var rep struct{ Cache string }
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Cache != "cold" {
+		t.Fatalf("bench --json --cold: cache %q, %v\n%s", rep.Cache, err, out)
+	}
+	out = ok(t, "bench", "--cold", "--runs", "1", "--size", "200k", "--only", "find")
+	if !strings.Contains(out, "page cache cold") || !strings.Contains(out, "evicted from the page cache") {
+		t.Errorf("bench --cold table:\n%s", out)
 	}
 }
 

@@ -30,7 +30,7 @@ var colors = [numColumns]color.Color{
 // log scale.
 func (r *Report) WriteChart(path string) error {
 	p := plot.New()
-	p.Title.Text = fmt.Sprintf("mmap bench: %s, %s bytes (median of %d, warm cache)", filepath.Base(r.File), thousands(r.Bytes), r.Runs)
+	p.Title.Text = fmt.Sprintf("mmap bench: %s, %s bytes (median of %d, %s cache)", filepath.Base(r.File), thousands(r.Bytes), r.Runs, r.Cache)
 	p.Y.Label.Text = "time per operation (log scale)"
 	p.Legend.Top = true
 	// gonum's bar charts start at zero, which a log scale cannot show, so

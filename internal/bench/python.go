@@ -39,8 +39,8 @@ type pyReport struct {
 }
 
 // runPython times the seed's Python functions for the named comparisons on
-// path with python3.
-func runPython(ctx context.Context, path, dir string, runs int, names ...string) (*pyReport, error) {
+// path with python3; cold has it evict the file before every timed run.
+func runPython(ctx context.Context, path, dir string, runs int, cold bool, names ...string) (*pyReport, error) {
 	py, err := exec.LookPath("python3")
 	if err != nil {
 		return nil, errNoPython
@@ -51,6 +51,9 @@ func runPython(ctx context.Context, path, dir string, runs int, names ...string)
 	}
 	args := append([]string{script, path, strconv.Itoa(runs), dir}, names...)
 	cmd := exec.CommandContext(ctx, py, args...)
+	if cold {
+		cmd.Env = append(os.Environ(), "MMAP_BENCH_COLD=1")
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

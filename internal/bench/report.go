@@ -90,9 +90,17 @@ func (r *Report) WriteTable(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "\nWhy:")
-	for _, res := range r.Results {
-		fmt.Fprintf(w, "  %-9s %s\n", res.Name+":", res.why())
+	if r.Cache == "cold" {
+		// The row-by-row reasons below are about a warm page cache.
+		fmt.Fprintln(w, "\nWhy: the file was evicted from the page cache (posix_fadvise DONTNEED) before every run, so every")
+		fmt.Fprintln(w, "column waits for the disk: read() streams through the kernel's readahead, and a map's first fault reads")
+		fmt.Fprintln(w, "a readahead window around the page it needs. What differs is how much of the file each way must read:")
+		fmt.Fprintln(w, "find and seek_find through a map read only the windows around what they touch.")
+	} else {
+		fmt.Fprintln(w, "\nWhy:")
+		for _, res := range r.Results {
+			fmt.Fprintf(w, "  %-9s %s\n", res.Name+":", res.why())
+		}
 	}
 	if py {
 		fmt.Fprintf(w, "\npython3 %s ran the seed's own functions; seed_regular is Go doing what they do, text included.\n", r.Python)

@@ -20,6 +20,9 @@ type Config struct {
 	Size   int64  // with File "": the size generated; with File: repeat File up to Size bytes (0: as is)
 	Runs   int    // timed runs per cell
 	Python bool   // also time the seed's own Python functions
+	// Cold evicts the file from the page cache before every timed run, so
+	// that each run reads from the disk (Linux only).
+	Cold bool
 	// Only, when not empty, limits the comparisons to these names.
 	Only []string
 	// TempDir holds generated files and copies; "" uses os.TempDir.
@@ -75,7 +78,7 @@ type Report struct {
 	File    string // as given, or "generated"
 	Bytes   int64
 	Runs    int
-	Cache   string // "warm": everything ran once, untimed, first
+	Cache   string // "warm": everything ran once, untimed, first; "cold": evicted before each run
 	Python  string // the python3 version, when it ran
 	Results []Result
 }
@@ -108,13 +111,19 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, fmt.Errorf("%s: not a regular file", cfg.File)
 	}
 	rep := &Report{File: name, Bytes: fi.Size(), Runs: cfg.Runs, Cache: "warm"}
+	if cfg.Cold {
+		if err := evict(path); err != nil {
+			return nil, fmt.Errorf("cold page cache: %w", err)
+		}
+		rep.Cache = "cold"
+	}
 	var comps []Comparison
 	for _, c := range Comparisons() {
 		if len(cfg.Only) == 0 || slices.Contains(cfg.Only, c.Name) {
 			comps = append(comps, c)
 		}
 	}
-	b := &bencher{path: path, work: filepath.Join(dir, "work.txt"), total: len(comps) * len(goColumns) * (cfg.Runs + 1), progress: cfg.Progress}
+	b := &bencher{cold: cfg.Cold, path: path, work: filepath.Join(dir, "work.txt"), total: len(comps) * len(goColumns) * (cfg.Runs + 1), progress: cfg.Progress}
 	runtime.LockOSThread() // see timed
 	defer runtime.UnlockOSThread()
 	for _, c := range comps {
@@ -132,7 +141,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		// The seed's Python functions run right after the Go columns of
 		// the same comparison, so that both meet the same machine.
 		if cfg.Python {
-			py, err := runPython(ctx, path, dir, cfg.Runs, c.Name)
+			py, err := runPython(ctx, path, dir, cfg.Runs, cfg.Cold, c.Name)
 			switch {
 			case errors.Is(err, errNoPython):
 				fmt.Fprintln(notes, "mmap bench: python3 not found; the python columns are skipped")
@@ -174,6 +183,7 @@ func prepare(cfg Config, dir string) (path, name string, err error) {
 
 // A bencher runs the cells of the comparisons on one file.
 type bencher struct {
+	cold        bool   // evict the file before every timed run
 	path, work  string // the file, and the copy that mutating runs change
 	done, total int
 	progress    func(done, total int)
@@ -254,6 +264,11 @@ func (b *bencher) timed(ctx context.Context, c Comparison, runs int) ([numColumn
 			target, err := b.target(c)
 			if err != nil {
 				return times, err
+			}
+			if b.cold {
+				if err := evict(target); err != nil {
+					return times, err
+				}
 			}
 			debug.FreeOSMemory()
 			spin(200 * time.Microsecond)

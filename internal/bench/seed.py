@@ -109,12 +109,20 @@ COMPARISONS = {
 }
 
 
+# COLD: evict the file from the page cache before every timed run.
+COLD = os.environ.get("MMAP_BENCH_COLD") == "1"
+
+
 def time_cell(fn, path, runs, pristine):
     def once():
         if pristine:
             shutil.copyfile(pristine, path)
             fd = os.open(path, os.O_RDONLY)
             os.fsync(fd)  # the copy's writeback is not the timed function's
+            os.close(fd)
+        if COLD:
+            fd = os.open(path, os.O_RDONLY)
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)  # as mmap bench --cold does
             os.close(fd)
         gc.collect()
         t0 = time.perf_counter_ns()
