@@ -58,7 +58,7 @@ func helperCommand(t testing.TB, role string, args ...string) *exec.Cmd {
 		t.Fatalf("no helper role %q", role)
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.count=1")
-	cmd.Env = append(os.Environ(), helperRoleEnv+"="+role, helperArgsEnv+"="+strings.Join(args, "\x1f"))
+	cmd.Env = append(os.Environ(), helperRoleEnv+"="+role, helperArgsEnv+"="+strings.Join(args, "\x1f"), quickRaceExit())
 	cmd.Stderr = os.Stderr
 	return cmd
 }
@@ -162,4 +162,11 @@ func writeFaultFile(t testing.TB, n int) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// quickRaceExit returns the GORACE setting that stops a helper built with
+// -race from sleeping a second before it exits, keeping the caller's
+// other race options.
+func quickRaceExit() string {
+	return "GORACE=" + strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0")
 }

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strconv"
@@ -16,37 +15,32 @@ import (
 	"github.com/mmapkit/mmap"
 )
 
-const searchHelperEnv = "MMAP_SEARCH_HELPER"
-
-// TestSearchHelperProcess is not a test: run by TestReplaceFileSizeLimit in
-// a child process, it lowers RLIMIT_FSIZE to the size in its environment,
-// ignores SIGXFSZ, and runs a growing ReplaceFile that must fail.
-func TestSearchHelperProcess(t *testing.T) {
-	spec := os.Getenv(searchHelperEnv)
-	if spec == "" {
-		t.Skip("only run as a helper process")
+// The helper role "replace-fsize": in a child process, lower RLIMIT_FSIZE
+// to args[2] bytes, ignore SIGXFSZ, and run a growing ReplaceFile on
+// args[0] (args[1] "safe" or "inplace") that must fail.
+func init() {
+	helperRoles["replace-fsize"] = func(args []string) int {
+		path, mode := args[0], args[1]
+		limit, _ := strconv.ParseUint(args[2], 10, 64)
+		signal.Ignore(syscall.SIGXFSZ)
+		var rl syscall.Rlimit
+		syscall.Getrlimit(syscall.RLIMIT_FSIZE, &rl)
+		rl.Cur = limit
+		if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &rl); err != nil {
+			fmt.Println("setrlimit:", err)
+			return 3
+		}
+		var opts []mmap.ReplaceOption
+		if mode == "safe" {
+			opts = append(opts, mmap.WithSafeReplace())
+		}
+		n, err := mmap.ReplaceFile(path, []byte("e"), []byte("EEE"), -1, opts...)
+		fmt.Printf("n=%d err=%v\n", n, err)
+		if err == nil {
+			return 1
+		}
+		return 0
 	}
-	var path, mode string
-	var limit uint64
-	fmt.Sscanf(spec, "%s %s %d", &path, &mode, &limit)
-	signal.Ignore(syscall.SIGXFSZ)
-	var rl syscall.Rlimit
-	syscall.Getrlimit(syscall.RLIMIT_FSIZE, &rl)
-	rl.Cur = limit
-	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &rl); err != nil {
-		fmt.Println("setrlimit:", err)
-		os.Exit(3)
-	}
-	var opts []mmap.ReplaceOption
-	if mode == "safe" {
-		opts = append(opts, mmap.WithSafeReplace())
-	}
-	n, err := mmap.ReplaceFile(path, []byte("e"), []byte("EEE"), -1, opts...)
-	fmt.Printf("n=%d err=%v\n", n, err)
-	if err == nil {
-		os.Exit(1)
-	}
-	os.Exit(0)
 }
 
 // A replacement that cannot grow the file (RLIMIT_FSIZE in a child
@@ -61,8 +55,8 @@ func TestReplaceFileSizeLimit(t *testing.T) {
 			t.Fatal(err)
 		}
 		limit := len(data) + 4096
-		cmd := exec.Command(os.Args[0], "-test.run=^TestSearchHelperProcess$", "-test.count=1")
-		cmd.Env = append(os.Environ(), searchHelperEnv+"="+p+" "+mode+" "+strconv.Itoa(limit))
+		cmd := helperCommand(t, "replace-fsize", p, mode, strconv.Itoa(limit))
+		cmd.Stderr = nil // CombinedOutput collects it
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("%s: helper: %v\n%s", mode, err, out)

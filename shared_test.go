@@ -17,10 +17,20 @@ import (
 	"github.com/mmapkit/mmap"
 )
 
-// Shared-memory helper processes: the test binary re-executed with
-// -test.run=^TestSharedHelperProcess$ and the role in sharedRoleEnv. The
-// role gets the shared memory through mmap.SharedFromEnv.
-const sharedRoleEnv = "MMAP_SHARED_TEST_ROLE"
+// Shared-memory helper processes are roles of TestHelperProcess
+// (helper_test.go), named "shared/" and the key in sharedRoles; a role gets
+// the shared memory through mmap.SharedFromEnv.
+func init() {
+	for name, fn := range sharedRoles {
+		helperRoles["shared/"+name] = func([]string) int {
+			if err := fn(); err != nil {
+				fmt.Fprintf(os.Stderr, "helper shared/%s: %v\n", name, err)
+				return 1
+			}
+			return 0
+		}
+	}
+}
 
 const counterAdds = 100_000
 
@@ -93,31 +103,9 @@ func countRole(m *mmap.Map) error {
 	return nil
 }
 
-// TestSharedHelperProcess is not a test: it is the entry point of the
-// helper processes of this file. Run by "go test" it does nothing.
-func TestSharedHelperProcess(t *testing.T) {
-	role := os.Getenv(sharedRoleEnv)
-	if role == "" {
-		t.Skip("only runs as a helper process")
-	}
-	fn, ok := sharedRoles[role]
-	if !ok {
-		fmt.Fprintf(os.Stderr, "unknown shared helper role %q\n", role)
-		os.Exit(3)
-	}
-	if err := fn(); err != nil {
-		fmt.Fprintf(os.Stderr, "helper %s: %v\n", role, err)
-		os.Exit(1)
-	}
-	os.Exit(0)
-}
-
 func sharedHelper(t *testing.T, role string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestSharedHelperProcess$", "-test.count=1")
-	cmd.Env = append(os.Environ(), sharedRoleEnv+"="+role, quickRaceExit())
-	cmd.Stderr = os.Stderr
-	return cmd
+	return helperCommand(t, "shared/"+role)
 }
 
 func newShared(t *testing.T, n int) *mmap.Map {
@@ -389,11 +377,4 @@ func TestOpenSharedToken(t *testing.T) {
 	if _, err := f.ReadAt(make([]byte, 1), 0); err != nil && err != io.EOF {
 		t.Fatalf("the given descriptor was closed: %v", err)
 	}
-}
-
-// quickRaceExit returns the GORACE setting that stops a helper built with
-// -race from sleeping a second before it exits, keeping the caller's
-// other race options.
-func quickRaceExit() string {
-	return "GORACE=" + strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0")
 }
