@@ -153,8 +153,8 @@ func fuzzOps(t *testing.T, initial []byte, grow bool, ops []byte) {
 				werr = mmap.ErrRange
 			default:
 				md.pos = base + off
-				md.lastRead = 0
 			}
+			md.lastRead = 0 // after any Seek, failed or not, nothing can be unread
 			sameErr("Seek", err, werr)
 			if err == nil && got != md.pos {
 				t.Fatalf("Seek = %d, model %d", got, md.pos)
