@@ -66,7 +66,7 @@ func TestBadInputs(t *testing.T) {
 		}
 		return err
 	}
-	open := func(mode mmap.Mode) *mmap.Map { return relOpen(t, path, mode) }
+	open := func(mode mmap.Mode) *mmap.Map { return mustOpen(t, path, mode) }
 	ro, rw := open(mmap.ReadOnly), open(mmap.ReadWrite)
 	closed := open(mmap.ReadWrite)
 	closed.Close()
@@ -182,7 +182,7 @@ func TestBadInputs(t *testing.T) {
 		{"Resize a ReadOnly map", func() error { return ro.Resize(10) }, []error{mmap.ErrReadOnly}},
 		{"Resize negative", func() error { return rw.Resize(-1) }, []error{mmap.ErrRange}},
 		{"Resize to 0", func() error {
-			m := relOpen(t, writeFaultFile(t, 10), mmap.ReadWrite)
+			m := mustOpen(t, writeFaultFile(t, 10), mmap.ReadWrite)
 			if err := m.Resize(0); err != nil {
 				return err
 			}

@@ -173,8 +173,8 @@ func TestCopyOnWriteNeverReachesFile(t *testing.T) {
 	if err := os.WriteFile(path, content, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	shared := relOpen(t, path, mmap.ReadOnly)
-	cow := relOpen(t, path, mmap.CopyOnWrite)
+	shared := mustOpen(t, path, mmap.ReadOnly)
+	cow := mustOpen(t, path, mmap.CopyOnWrite)
 	if n, err := cow.WriteAt(bytes.Repeat([]byte("X"), len(content)), 0); n != len(content) || err != nil {
 		t.Fatalf("WriteAt: %d, %v", n, err)
 	}
@@ -210,7 +210,7 @@ func TestCopyOnWriteNeverReachesFile(t *testing.T) {
 // be read.
 func TestFlushCleansPages(t *testing.T) {
 	path := writeFaultFile(t, 4*mmap.PageSize)
-	m := relOpen(t, path, mmap.ReadWrite)
+	m := mustOpen(t, path, mmap.ReadWrite)
 	pagemap, err := os.Open("/proc/self/pagemap")
 	if err != nil {
 		t.Skip(err)

@@ -282,7 +282,7 @@ func TestTruncatedExactCounts(t *testing.T) {
 		if err := os.WriteFile(path, faultContent(size), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		m := relOpen(t, path, mmap.ReadOnly)
+		m := mustOpen(t, path, mmap.ReadOnly)
 		if err := os.Truncate(path, int64(tc.newSize)); err != nil {
 			t.Fatal(err)
 		}
@@ -315,7 +315,7 @@ func TestTruncatedLargeMapIsQuick(t *testing.T) {
 	}
 	f.Close()
 	for _, mode := range []mmap.Mode{mmap.ReadOnly, mmap.ReadWrite} {
-		m := relOpen(t, path, mode)
+		m := mustOpen(t, path, mode)
 		if err := os.Truncate(path, int64(mmap.PageSize)); err != nil {
 			t.Fatal(err)
 		}
@@ -352,7 +352,7 @@ func TestTruncatedInsideARune(t *testing.T) {
 	if err := os.WriteFile(path, content, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	m := relOpen(t, path, mmap.ReadOnly)
+	m := mustOpen(t, path, mmap.ReadOnly)
 	if _, err := m.Seek(int64(2*page-1), io.SeekStart); err != nil {
 		t.Fatal(err)
 	}
@@ -380,7 +380,7 @@ func TestTruncatedParallelScan(t *testing.T) {
 	if err := os.WriteFile(path, bytes.Repeat(faultContent(1<<20), size>>20), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	m := relOpen(t, path, mmap.ReadOnly)
+	m := mustOpen(t, path, mmap.ReadOnly)
 	if i, err := m.Find([]byte("#")); i != -1 || err != nil {
 		t.Fatalf("Find before the cut: %d, %v", i, err)
 	}
@@ -411,7 +411,7 @@ func TestTruncatedThenGrown(t *testing.T) {
 	if err := os.WriteFile(path, faultContent(size), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	m := relOpen(t, path, mmap.ReadOnly)
+	m := mustOpen(t, path, mmap.ReadOnly)
 	tr := startTruncator(t)
 	newSize := 2*page + 5
 	tr.truncate(t, path, int64(newSize))
@@ -448,7 +448,7 @@ func TestGuardRestoresPanicOnFault(t *testing.T) {
 	if err := os.WriteFile(path, faultContent(4*page), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	m := relOpen(t, path, mmap.ReadOnly)
+	m := mustOpen(t, path, mmap.ReadOnly)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(false))
 	for _, cut := range []bool{false, true} {
 		if cut {
@@ -488,7 +488,7 @@ func TestGuardRestoresPanicOnFault(t *testing.T) {
 // is not a fault on the map reaches the caller unchanged, and that the Map
 // stays open and usable afterwards (Close does not hang on the lock).
 func TestGuardPassesOtherPanicsOn(t *testing.T) {
-	m := relOpen(t, writeFaultFile(t, 2*mmap.PageSize), mmap.ReadOnly)
+	m := mustOpen(t, writeFaultFile(t, 2*mmap.PageSize), mmap.ReadOnly)
 	type custom struct{ s string }
 	var nilMap map[string]int
 	var nilPtr *struct{ x int }

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/mmapkit/mmap"
 )
 
 // Helper processes: a test that needs a second, real process re-executes
@@ -131,17 +129,6 @@ func (tr *truncator) truncate(t testing.TB, path string, size int64) {
 	if got := tr.out.Text(); got != "ok" {
 		t.Fatalf("truncator: %s", got)
 	}
-}
-
-// relOpen maps the file at path, closed when t ends.
-func relOpen(t testing.TB, path string, mode mmap.Mode, opts ...mmap.Option) *mmap.Map {
-	t.Helper()
-	m, err := mmap.OpenFile(path, mode, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
-	return m
 }
 
 // faultContent is the file the fault tests map: no '\n' and no '#', so that

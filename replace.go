@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 )
 
 // Replace replaces, in place, the first n non-overlapping occurrences of old
@@ -277,21 +276,10 @@ func (m *Map) positionsParallel(op string, sub []byte) ([]int, error) {
 	size, nb := blocks(0, end, workers())
 	found := make([][]int, nb)
 	errs := make([]error, nb)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(workers(), nb) {
-		wg.Go(func() {
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= nb {
-					return
-				}
-				bs := k * size
-				found[k], errs[k] = m.scanPositions(op, sub, bs, min(bs+size, end))
-			}
-		})
-	}
-	wg.Wait()
+	eachBlock(nb, func(k int) {
+		bs := k * size
+		found[k], errs[k] = m.scanPositions(op, sub, bs, min(bs+size, end))
+	})
 	var pos []int
 	resume := 0 // where a scan from the left would look next
 	for k, p := range found {

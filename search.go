@@ -113,6 +113,22 @@ func (m *Map) findSequential(op string, sub []byte, start, end int, last bool) (
 
 func workers() int { return runtime.GOMAXPROCS(0) }
 
+// eachBlock calls fn(k) for every k in [0, nb) on up to GOMAXPROCS
+// goroutines, which take the blocks in order, and returns when all are
+// done.
+func eachBlock(nb int, fn func(k int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers(), nb) {
+		wg.Go(func() {
+			for k := int(next.Add(1) - 1); k < nb; k = int(next.Add(1) - 1) {
+				fn(k)
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // blocks splits [start, end) into pieces for p goroutines: enough that a
 // slow goroutine (the machine may be shared) does not hold the others up,
 // few enough that each call is long.
@@ -130,8 +146,6 @@ func blocks(start, end, p int) (size, n int) {
 // starting in it is seen, by exactly one block.
 func (m *Map) findParallel(op string, sub []byte, start, end int, last bool) (int, error) {
 	size, nb := blocks(start, end, workers())
-	p := min(workers(), nb)
-	var next atomic.Int64
 	var best atomic.Int64
 	best.Store(-1)
 	var mu sync.Mutex
@@ -140,54 +154,44 @@ func (m *Map) findParallel(op string, sub []byte, start, end int, last bool) (in
 		b := best.Load()
 		return b < 0 || (!last && i < b) || (last && i > b)
 	}
-	var wg sync.WaitGroup
-	for range p {
-		wg.Go(func() {
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= nb {
-					return
-				}
-				if last {
-					k = nb - 1 - k
-				}
-				bs := start + k*size
-				be := min(bs+size, end)
-				// Skip a block that cannot beat the best match so far.
-				if b := best.Load(); b >= 0 && (!last && b < int64(bs) || last && b >= int64(bs)) {
-					continue
-				}
-				i := -1
-				err := m.guard(op, bs, func() {
-					s := m.data[bs:min(be+len(sub)-1, end)]
-					if last {
-						i = bytes.LastIndex(s, sub)
-					} else {
-						i = bytes.Index(s, sub)
-					}
-				})
-				if err != nil {
-					mu.Lock()
-					if faultAt < 0 || (!last && bs < faultAt) || (last && bs > faultAt) {
-						faultAt, fault = bs, err
-					}
-					mu.Unlock()
-					continue
-				}
-				if i < 0 {
-					continue
-				}
-				pos := int64(bs + i)
-				for {
-					b := best.Load()
-					if !better(pos) || best.CompareAndSwap(b, pos) {
-						break
-					}
-				}
+	eachBlock(nb, func(k int) {
+		if last {
+			k = nb - 1 - k
+		}
+		bs := start + k*size
+		be := min(bs+size, end)
+		// Skip a block that cannot beat the best match so far.
+		if b := best.Load(); b >= 0 && (!last && b < int64(bs) || last && b >= int64(bs)) {
+			return
+		}
+		i := -1
+		err := m.guard(op, bs, func() {
+			s := m.data[bs:min(be+len(sub)-1, end)]
+			if last {
+				i = bytes.LastIndex(s, sub)
+			} else {
+				i = bytes.Index(s, sub)
 			}
 		})
-	}
-	wg.Wait()
+		if err != nil {
+			mu.Lock()
+			if faultAt < 0 || (!last && bs < faultAt) || (last && bs > faultAt) {
+				faultAt, fault = bs, err
+			}
+			mu.Unlock()
+			return
+		}
+		if i < 0 {
+			return
+		}
+		pos := int64(bs + i)
+		for {
+			b := best.Load()
+			if !better(pos) || best.CompareAndSwap(b, pos) {
+				break
+			}
+		}
+	})
 	b := int(best.Load())
 	if fault != nil {
 		// A one-goroutine scan would have met the fault first unless the
@@ -252,46 +256,35 @@ type blockCount struct {
 func (m *Map) countParallel(op string, sub []byte, start, end int) (int, error) {
 	size, nb := blocks(start, end, workers())
 	res := make([]blockCount, nb)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(workers(), nb) {
-		wg.Go(func() {
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= nb {
+	eachBlock(nb, func(k int) {
+		bs := start + k*size
+		be := min(bs+size, end)
+		// Count into a local value: blocks share cache lines.
+		var r blockCount
+		r.err = m.guard(op, bs, func() {
+			s := m.data[:min(be+len(sub)-1, end)]
+			if len(sub) == 1 {
+				r.n = bytes.Count(s[bs:], sub)
+				return
+			}
+			n, last := 0, 0
+			defer func() { r.n, r.last = n, last }()
+			for i := bs; ; {
+				j := bytes.Index(s[i:], sub)
+				if j < 0 {
 					return
 				}
-				bs := start + k*size
-				be := min(bs+size, end)
-				// Count into a local value: blocks share cache lines.
-				var r blockCount
-				r.err = m.guard(op, bs, func() {
-					s := m.data[:min(be+len(sub)-1, end)]
-					if len(sub) == 1 {
-						r.n = bytes.Count(s[bs:], sub)
-						return
-					}
-					n, last := 0, 0
-					defer func() { r.n, r.last = n, last }()
-					for i := bs; ; {
-						j := bytes.Index(s[i:], sub)
-						if j < 0 {
-							return
-						}
-						i += j
-						if n < len(r.first) {
-							r.first[n] = i
-						}
-						n++
-						last = i
-						i += len(sub)
-					}
-				})
-				res[k] = r
+				i += j
+				if n < len(r.first) {
+					r.first[n] = i
+				}
+				n++
+				last = i
+				i += len(sub)
 			}
 		})
-	}
-	wg.Wait()
+		res[k] = r
+	})
 	total, next0 := 0, start // next0: where a sequential scan resumes
 	for k := range res {
 		r := &res[k]
