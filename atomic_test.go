@@ -170,11 +170,13 @@ func TestAtomicGoroutines(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			for range adds {
 				c.Add(1)
 			}
-		})
+		}()
 	}
 	wg.Wait()
 	c, _ := mmap.AtomicInt64(m, 128)

@@ -185,7 +185,9 @@ func (m *Map) eachPiece(op string, data []byte, window, p int, fn func(a, b int)
 	}
 	var wg sync.WaitGroup
 	for range p {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			for {
 				a, b, ok := nextPiece()
 				if !ok {
@@ -200,7 +202,7 @@ func (m *Map) eachPiece(op string, data []byte, window, p int, fn func(a, b int)
 					return
 				}
 			}
-		})
+		}()
 	}
 	wg.Wait()
 	return fault

@@ -120,11 +120,13 @@ func eachBlock(nb int, fn func(k int)) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(workers(), nb) {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			for k := int(next.Add(1) - 1); k < nb; k = int(next.Add(1) - 1) {
 				fn(k)
 			}
-		})
+		}()
 	}
 	wg.Wait()
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mmapkit/mmap/internal/bench"
+	"github.com/mmapkit/mmap/cmd/internal/bench"
 )
 
 // defaultRuns keeps the default bench (the book, with --python) well under a
