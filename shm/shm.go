@@ -46,6 +46,7 @@ type Segment struct {
 	size     int64
 	m        *mmap.Map
 	mu       sync.Mutex
+	h        *handle // nil unless the caller needs the descriptor
 	unlinked bool
 }
 
@@ -56,33 +57,6 @@ type Info struct {
 	Mode fs.FileMode // type and permission bits
 }
 
-// An Option configures Create and Open.
-type Option func(*options)
-
-type options struct {
-	perm     fs.FileMode
-	readOnly bool
-}
-
-// WithMode sets the permission bits of a segment that Create makes; the
-// default is 0600, as in Python. As with shm_open, the process's umask
-// applies. Open ignores it.
-func WithMode(perm fs.FileMode) Option { return func(o *options) { o.perm = perm } }
-
-// ReadOnly makes Open attach read-only: the Map is mmap.ReadOnly, and the
-// segment needs only read permission. Create refuses it.
-func ReadOnly() Option { return func(o *options) { o.readOnly = true } }
-
-func buildOptions(opts []Option) options {
-	o := options{perm: 0o600}
-	for _, opt := range opts {
-		if opt != nil {
-			opt(&o)
-		}
-	}
-	return o
-}
-
 // randomPrefix is how generated names start, as in Python.
 const randomPrefix = "psm_"
 
@@ -91,72 +65,129 @@ const randomPrefix = "psm_"
 // taken. An empty name makes Create pick a free random name like Python's,
 // "psm_" and 8 hex digits; Name reports it. A leading "/" is dropped, so
 // "/x" and "x" name the same segment. size must be positive.
+//
+// On Linux Create allocates the segment's pages at once (fallocate), so
+// that a /dev/shm without room for size bytes fails here, with an error
+// matching syscall.ENOSPC, instead of killing the process with SIGBUS at
+// the first write; the memory is then in use (the Shmem of
+// /proc/meminfo) from the start, not page by page as it is touched.
+//
+// With Tracked, the segment is unlinked when this process exits unless
+// Unlink came first; if the tracker cannot be started, Create fails and
+// makes nothing. Tracked on a platform that cannot track (see the package
+// documentation) fails with an error matching errors.ErrUnsupported.
 // Python: SharedMemory(name, create=True, size=size).
+// POSIX: shm_open(name, O_CREAT|O_EXCL|O_RDWR, 0600), then ftruncate.
 func Create(name string, size int64, opts ...Option) (*Segment, error) {
-	o := buildOptions(opts)
+	return create1(name, size, buildOptions(opts))
+}
+
+func create1(name string, size int64, o options) (*Segment, error) {
 	fail := func(err error) (*Segment, error) {
 		return nil, &fs.PathError{Op: "shm create", Path: name, Err: err}
 	}
 	if size <= 0 || size > math.MaxInt {
 		return fail(fmt.Errorf("%w: size %d must be positive and fit in memory", fs.ErrInvalid, size))
 	}
-	if o.perm&^fs.ModePerm != 0 {
-		return fail(fmt.Errorf("%w: mode %v is not permission bits", fs.ErrInvalid, o.perm))
+	if err := o.checkCreate(); err != nil {
+		return fail(err)
 	}
-	if o.readOnly {
-		return fail(fmt.Errorf("%w: ReadOnly applies to Open, not Create", fs.ErrInvalid))
+	if o.tracked && !trackable {
+		return fail(errNotTrackable)
 	}
-	if name == "" {
-		for range 100 {
-			name = randomName()
-			m, err := create(name, size, o)
-			if errors.Is(err, fs.ErrExist) {
-				continue
-			}
-			if err != nil {
-				return fail(err)
-			}
-			return &Segment{name: name, size: size, m: m}, nil
+	if name != "" {
+		n, err := checkName(name)
+		if err != nil {
+			return fail(err)
 		}
-		return fail(fmt.Errorf("%w: no free random name", fs.ErrExist))
+		s, err := newSegment(n, size, o)
+		if err != nil {
+			return fail(err)
+		}
+		return s, nil
 	}
-	n, err := checkName(name)
-	if err != nil {
-		return fail(err)
+	for range 100 {
+		s, err := newSegment(randomName(), size, o)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return fail(err)
+		}
+		return s, nil
 	}
-	m, err := create(n, size, o)
-	if err != nil {
-		return fail(err)
-	}
-	return &Segment{name: n, size: size, m: m}, nil
+	return fail(fmt.Errorf("%w: no free random name", fs.ErrExist))
 }
 
-// Open attaches to the existing segment name, read-write unless ReadOnly
-// is given, and finds its size. It never changes the segment. A missing
-// name is an error matching fs.ErrNotExist; an empty segment (one whose
-// creator has not sized it yet) fs.ErrInvalid.
-// Python: SharedMemory(name).
+// newSegment creates the segment name and, when o says so, has the
+// tracker record it before anyone can see the Segment.
+func newSegment(name string, size int64, o options) (*Segment, error) {
+	m, h, err := create(name, size, o)
+	if err != nil {
+		return nil, err
+	}
+	s := &Segment{name: name, size: size, m: m, h: h}
+	if o.tracked {
+		err := func() error {
+			id, err := h.id()
+			if err != nil {
+				return err
+			}
+			return track(name, id)
+		}()
+		if err != nil {
+			s.Close()
+			unlink(name)
+			return nil, err
+		}
+	}
+	if h != nil && !o.keepFile {
+		s.h = nil
+		h.close()
+	}
+	return s, nil
+}
+
+// Open attaches to the existing segment name, read-write unless
+// WithAccess says otherwise, and finds its size. It never changes the
+// segment. A missing name is an error matching fs.ErrNotExist; an empty
+// segment (one whose creator has not sized it yet), or something under the
+// name that is not a segment (such as a FIFO, which Open never waits on),
+// fs.ErrInvalid. Python: SharedMemory(name).
+// POSIX: shm_open(name, O_RDWR, 0), fstat, mmap.
 func Open(name string, opts ...Option) (*Segment, error) {
-	o := buildOptions(opts)
+	return open1(name, buildOptions(opts))
+}
+
+func open1(name string, o options) (*Segment, error) {
+	fail := func(err error) (*Segment, error) {
+		return nil, &fs.PathError{Op: "shm open", Path: name, Err: err}
+	}
+	if err := o.checkOpen(); err != nil {
+		return fail(err)
+	}
+	o.tracked = false // attaching never tracks
 	n, err := checkName(name)
 	if err != nil {
-		return nil, &fs.PathError{Op: "shm open", Path: name, Err: err}
+		return fail(err)
 	}
-	m, size, err := open(n, o)
+	m, size, h, err := open(n, o)
 	if err != nil {
-		return nil, &fs.PathError{Op: "shm open", Path: name, Err: err}
+		return fail(err)
 	}
-	return &Segment{name: n, size: size, m: m}, nil
+	return &Segment{name: n, size: size, m: m, h: h}, nil
 }
 
 // Unlink removes the name of a segment, so that it can no longer be
 // opened; processes attached to it keep it until they Close. A missing name
-// is an error matching fs.ErrNotExist. On Windows it does nothing.
-// Python: shared_memory.SharedMemory(name).unlink().
+// is an error matching fs.ErrNotExist. On Windows it does nothing. If this
+// process created name with Tracked, the tracker forgets it.
+// Python: shared_memory.SharedMemory(name).unlink(). POSIX: shm_unlink.
 func Unlink(name string) error {
 	n, err := checkName(name)
 	if err == nil {
 		err = unlink(n)
+		forget(n)
 	}
 	if err != nil {
 		return &fs.PathError{Op: "shm unlink", Path: name, Err: err}
@@ -193,10 +224,20 @@ func (s *Segment) Name() string { return s.name }
 // It stays readable after Close. Python: shm.size.
 func (s *Segment) Size() int64 { return s.size }
 
-// Close detaches the segment from this process; it does not unlink it.
-// Close is idempotent. Python: shm.close().
+// Close detaches the segment from this process; it does not unlink it,
+// nor does it make the tracker forget a Tracked segment. Close is
+// idempotent. Python: shm.close(). POSIX: munmap, close.
 func (s *Segment) Close() error {
-	if err := s.m.Close(); err != nil {
+	err := s.m.Close()
+	s.mu.Lock()
+	if s.h != nil {
+		if herr := s.h.close(); err == nil {
+			err = herr
+		}
+		s.h = nil
+	}
+	s.mu.Unlock()
+	if err != nil {
 		return &fs.PathError{Op: "shm close", Path: s.name, Err: err}
 	}
 	return nil
@@ -205,7 +246,8 @@ func (s *Segment) Close() error {
 // Unlink removes the segment's name, as the function Unlink, and may be
 // called before or after Close. A second call returns an error matching
 // fs.ErrNotExist without touching the name, which may by then belong to a
-// new segment. Python: shm.unlink().
+// new segment. A Tracked segment's tracker forgets it.
+// Python: shm.unlink(). POSIX: shm_unlink.
 func (s *Segment) Unlink() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -213,7 +255,11 @@ func (s *Segment) Unlink() error {
 		return &fs.PathError{Op: "shm unlink", Path: s.name, Err: fmt.Errorf("%w: already unlinked", fs.ErrNotExist)}
 	}
 	s.unlinked = true
-	if err := unlink(s.name); err != nil {
+	err := unlink(s.name)
+	// After the unlink, not before: a death in between leaves the tracker
+	// to find the name gone or someone else's, and to leave it alone.
+	forget(s.name)
+	if err != nil {
 		return &fs.PathError{Op: "shm unlink", Path: s.name, Err: err}
 	}
 	return nil

@@ -20,56 +20,131 @@ const maxNameLen = 255
 // badNameChars may not appear in a name after the leading "/".
 const badNameChars = "/"
 
-func create(name string, size int64, o options) (*mmap.Map, error) {
+// trackable: a name in dir has a device and inode number to compare.
+const trackable = true
+
+func create(name string, size int64, o options) (*mmap.Map, *handle, error) {
 	path := dir + "/" + name
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW, o.perm)
+	fd, err := unix.Open(path, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, uint32(o.perm))
 	if err != nil {
-		return nil, osErr(err)
+		return nil, nil, osErr(os.NewSyscallError("open", err))
 	}
-	defer f.Close()
-	m, err := func() (*mmap.Map, error) {
-		if err := f.Truncate(size); err != nil {
-			return nil, osErr(err)
+	f := os.NewFile(uintptr(fd), path)
+	m, h, err := func() (*mmap.Map, *handle, error) {
+		if err := reserve(fd, size); err != nil {
+			return nil, nil, err
 		}
-		return mmap.MapFile(f, mmap.ReadWrite)
+		m, err := mmap.MapFile(f, mmap.ReadWrite)
+		if err != nil {
+			return nil, nil, err
+		}
+		h, err := keep(f, o)
+		if err != nil {
+			m.Close()
+			return nil, nil, err
+		}
+		return m, h, nil
 	}()
 	if err != nil {
+		f.Close()
 		unix.Unlink(path) // ours: made with O_EXCL above
-		return nil, err
+		return nil, nil, err
 	}
-	return m, nil
+	return m, h, nil
 }
 
-func open(name string, o options) (*mmap.Map, int64, error) {
-	flag, mode := os.O_RDWR, mmap.ReadWrite
-	if o.readOnly {
-		flag, mode = os.O_RDONLY, mmap.ReadOnly
+// reserve gives the new, empty segment fd its size by allocating every
+// page now (fallocate), so that a /dev/shm too small for it fails here
+// with ENOSPC instead of killing the process with SIGBUS at the first
+// write through the map; ftruncate only where the filesystem cannot
+// allocate (tmpfs can, since Linux 3.5).
+func reserve(fd int, size int64) error {
+	for {
+		err := unix.Fallocate(fd, 0, 0, size)
+		switch {
+		case err == nil:
+			return nil
+		case err == unix.EINTR:
+			continue
+		case err == unix.EOPNOTSUPP || err == unix.ENOSYS:
+			return os.NewSyscallError("ftruncate", unix.Ftruncate(fd, size))
+		case err == unix.ENOSPC:
+			return fmt.Errorf("%s has no room for %d bytes: %w", dir, size, os.NewSyscallError("fallocate", err))
+		}
+		return os.NewSyscallError("fallocate", err)
 	}
-	f, err := os.OpenFile(dir+"/"+name, flag|unix.O_NOFOLLOW, 0)
-	if err != nil {
-		return nil, 0, osErr(err)
+}
+
+func open(name string, o options) (*mmap.Map, int64, *handle, error) {
+	flag := unix.O_RDWR
+	if o.access == mmap.ReadOnly {
+		flag = unix.O_RDONLY
 	}
-	defer f.Close()
-	fi, err := f.Stat()
+	path := dir + "/" + name
+	// O_NONBLOCK: a FIFO planted under the name must not block the open
+	// until a writer comes; the Fstat below then refuses it.
+	fd, err := unix.Open(path, flag|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, 0, osErr(err)
+		return nil, 0, nil, osErr(os.NewSyscallError("open", err))
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		unix.Close(fd)
+		return nil, 0, nil, os.NewSyscallError("fstat", err)
 	}
 	switch {
-	case !fi.Mode().IsRegular():
-		return nil, 0, fmt.Errorf("%w: not a shared memory segment (mode %v)", fs.ErrInvalid, fi.Mode())
-	case fi.Size() == 0:
-		return nil, 0, fmt.Errorf("%w: the segment is empty (not sized by its creator yet?)", fs.ErrInvalid)
+	case st.Mode&unix.S_IFMT != unix.S_IFREG:
+		unix.Close(fd)
+		return nil, 0, nil, fmt.Errorf("%w: not a shared memory segment (a %s)", fs.ErrInvalid, fileType(st.Mode))
+	case st.Size == 0:
+		unix.Close(fd)
+		return nil, 0, nil, fmt.Errorf("%w: the segment is empty (not sized by its creator yet?)", fs.ErrInvalid)
 	}
-	m, err := mmap.MapFile(f, mode)
+	if err := unix.SetNonblock(fd, false); err != nil {
+		unix.Close(fd)
+		return nil, 0, nil, os.NewSyscallError("fcntl", err)
+	}
+	f := os.NewFile(uintptr(fd), path)
+	m, err := mmap.MapFile(f, o.access)
 	if err != nil {
-		return nil, 0, err
+		f.Close()
+		return nil, 0, nil, err
 	}
-	return m, int64(m.Len()), nil
+	h, err := keep(f, o)
+	if err != nil {
+		m.Close()
+		return nil, 0, nil, err
+	}
+	return m, int64(m.Len()), h, nil
+}
+
+// fileType names the type bits of a st_mode for an error message.
+func fileType(mode uint32) string {
+	switch mode & unix.S_IFMT {
+	case unix.S_IFIFO:
+		return "FIFO"
+	case unix.S_IFDIR:
+		return "directory"
+	case unix.S_IFSOCK:
+		return "socket"
+	case unix.S_IFCHR, unix.S_IFBLK:
+		return "device"
+	}
+	return fmt.Sprintf("file of type %#o", mode&unix.S_IFMT)
 }
 
 func unlink(name string) error {
 	// unlink(2), not os.Remove, which would also remove an empty directory.
-	return osErr(unix.Unlink(dir + "/" + name))
+	return osErr(os.NewSyscallError("unlink", unix.Unlink(dir+"/"+name)))
+}
+
+// identify returns the identity of the segment that name now denotes.
+func identify(name string) (fileID, error) {
+	var st unix.Stat_t
+	if err := unix.Lstat(dir+"/"+name, &st); err != nil {
+		return fileID{}, os.NewSyscallError("lstat", err)
+	}
+	return fileID{Dev: uint64(st.Dev), Ino: uint64(st.Ino)}, nil
 }
 
 func list() ([]Info, error) {

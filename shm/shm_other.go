@@ -11,9 +11,15 @@ import (
 const (
 	maxNameLen   = 255
 	badNameChars = "/"
+	trackable    = false
 )
 
-func create(name string, size int64, o options) (*mmap.Map, error) { return nil, errors.ErrUnsupported }
-func open(name string, o options) (*mmap.Map, int64, error)        { return nil, 0, errors.ErrUnsupported }
-func unlink(name string) error                                     { return errors.ErrUnsupported }
-func list() ([]Info, error)                                        { return nil, errors.ErrUnsupported }
+func create(name string, size int64, o options) (*mmap.Map, *handle, error) {
+	return nil, nil, errors.ErrUnsupported
+}
+func open(name string, o options) (*mmap.Map, int64, *handle, error) {
+	return nil, 0, nil, errors.ErrUnsupported
+}
+func unlink(name string) error             { return errors.ErrUnsupported }
+func identify(name string) (fileID, error) { return fileID{}, errors.ErrUnsupported }
+func list() ([]Info, error)                { return nil, errors.ErrUnsupported }

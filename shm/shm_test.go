@@ -324,10 +324,10 @@ func TestErrors(t *testing.T) {
 			t.Errorf("Create with size %d: %v, want fs.ErrInvalid", size, err)
 		}
 	}
-	if _, err := shm.Create(newName(), 8, shm.ReadOnly()); !errors.Is(err, fs.ErrInvalid) {
+	if _, err := shm.Create(newName(), 8, shm.WithAccess(mmap.ReadOnly)); !errors.Is(err, fs.ErrInvalid) {
 		t.Errorf("Create with ReadOnly: %v, want fs.ErrInvalid", err)
 	}
-	if _, err := shm.Create(newName(), 8, shm.WithMode(fs.ModeDir|0o600)); !errors.Is(err, fs.ErrInvalid) {
+	if _, err := shm.Create(newName(), 8, shm.WithPerm(fs.ModeDir|0o600)); !errors.Is(err, fs.ErrInvalid) {
 		t.Errorf("Create with a non-permission mode: %v, want fs.ErrInvalid", err)
 	}
 	var pe *fs.PathError
@@ -443,7 +443,7 @@ func TestOpenReadOnly(t *testing.T) {
 	name := newName()
 	s := create(t, name, 16)
 	copy(s.Bytes(), "read me")
-	o, err := shm.Open(name, shm.ReadOnly())
+	o, err := shm.Open(name, shm.WithAccess(mmap.ReadOnly))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -459,13 +459,13 @@ func TestOpenReadOnly(t *testing.T) {
 	}
 }
 
-func TestWithMode(t *testing.T) {
+func TestWithPerm(t *testing.T) {
 	supported(t)
 	if runtime.GOOS != "linux" {
 		t.Skip("modes are those of files in /dev/shm")
 	}
 	name := newName()
-	create(t, name, 8, shm.WithMode(0o640))
+	create(t, name, 8, shm.WithPerm(0o640))
 	fi, err := os.Stat("/dev/shm/" + name)
 	if err != nil {
 		t.Fatal(err)

@@ -26,42 +26,50 @@ const maxNameLen = 255 - len(namespace)
 // badNameChars: a backslash would leave the Local namespace.
 const badNameChars = `/\`
 
+// trackable is false: a section dies with its last handle, so a creator's
+// death already removes it unless another process holds it open.
+const trackable = false
+
 var procOpenFileMappingW = windows.NewLazySystemDLL("kernel32.dll").NewProc("OpenFileMappingW")
 
-func create(name string, size int64, o options) (*mmap.Map, error) {
+func create(name string, size int64, o options) (*mmap.Map, *handle, error) {
 	p, err := windows.UTF16PtrFromString(namespace + name)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", fs.ErrInvalid, err)
+		return nil, nil, fmt.Errorf("%w: %w", fs.ErrInvalid, err)
 	}
 	h, err := windows.CreateFileMapping(windows.InvalidHandle, nil, windows.PAGE_READWRITE, uint32(uint64(size)>>32), uint32(size), p)
 	if err == windows.ERROR_ALREADY_EXISTS {
 		windows.CloseHandle(h)
-		return nil, fs.ErrExist
+		return nil, nil, fs.ErrExist
 	}
 	if err != nil {
-		return nil, os.NewSyscallError("CreateFileMapping", err)
+		return nil, nil, os.NewSyscallError("CreateFileMapping", err)
 	}
-	return mapHandle(h, size)
+	m, err := mapHandle(h, size)
+	return m, nil, err
 }
 
-func open(name string, o options) (*mmap.Map, int64, error) {
+func open(name string, o options) (*mmap.Map, int64, *handle, error) {
 	p, err := windows.UTF16PtrFromString(namespace + name)
 	if err != nil {
-		return nil, 0, fmt.Errorf("%w: %w", fs.ErrInvalid, err)
+		return nil, 0, nil, fmt.Errorf("%w: %w", fs.ErrInvalid, err)
+	}
+	if o.access == mmap.CopyOnWrite {
+		return nil, 0, nil, fmt.Errorf("%w: CopyOnWrite attaches of a section are not supported here", errors.ErrUnsupported)
 	}
 	access := uint32(windows.FILE_MAP_READ | windows.FILE_MAP_WRITE)
-	if o.readOnly {
+	if o.access == mmap.ReadOnly {
 		access = windows.FILE_MAP_READ
 	}
 	r, _, e := procOpenFileMappingW.Call(uintptr(access), 0, uintptr(unsafe.Pointer(p)))
 	if r == 0 {
-		return nil, 0, os.NewSyscallError("OpenFileMapping", e)
+		return nil, 0, nil, os.NewSyscallError("OpenFileMapping", e)
 	}
 	m, err := mapHandle(windows.Handle(r), 0)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
-	return m, int64(m.Len()), nil
+	return m, int64(m.Len()), nil, nil
 }
 
 // mapHandle maps size bytes (0: all) of the section h through
@@ -74,6 +82,8 @@ func mapHandle(h windows.Handle, size int64) (*mmap.Map, error) {
 
 // unlink does nothing: a section has no name that outlives its handles.
 func unlink(name string) error { return nil }
+
+func identify(name string) (fileID, error) { return fileID{}, errors.ErrUnsupported }
 
 func list() ([]Info, error) {
 	return nil, fmt.Errorf("%w: Windows cannot list sections", errors.ErrUnsupported)

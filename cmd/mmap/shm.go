@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mmapkit/mmap"
 	"github.com/mmapkit/mmap/shm"
 )
 
@@ -86,7 +87,7 @@ func newShmCatCmd() *cobra.Command {
 		Short: "Write the whole segment to stdout",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := shm.Open(args[0], shm.ReadOnly())
+			s, err := shm.Open(args[0], shm.WithAccess(mmap.ReadOnly))
 			if err != nil {
 				return failed(err)
 			}

@@ -1,0 +1,53 @@
+//go:build unix
+
+package shm
+
+import (
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// handle is the descriptor of a segment kept open after mapping: the
+// ShareableList's lock is an advisory flock(2) on it, and a tracked
+// segment's identity its fstat(2).
+type handle struct{ f *os.File }
+
+// keep returns the handle of f when o asks for one, or closes f.
+func keep(f *os.File, o options) (*handle, error) {
+	if !o.keepFile && !o.tracked {
+		return nil, f.Close()
+	}
+	return &handle{f}, nil
+}
+
+// lock takes the segment's advisory lock, shared or exclusive, waiting for
+// it. The kernel drops it when the holder's descriptor closes, so a
+// process that dies holding it cannot block the others.
+func (h *handle) lock(exclusive bool) error {
+	how := unix.LOCK_SH
+	if exclusive {
+		how = unix.LOCK_EX
+	}
+	for {
+		err := unix.Flock(int(h.f.Fd()), how)
+		if err != unix.EINTR {
+			return os.NewSyscallError("flock", err)
+		}
+	}
+}
+
+func (h *handle) unlock() error {
+	return os.NewSyscallError("flock", unix.Flock(int(h.f.Fd()), unix.LOCK_UN))
+}
+
+// id returns the identity of the open segment.
+func (h *handle) id() (fileID, error) {
+	var st unix.Stat_t
+	if err := unix.Fstat(int(h.f.Fd()), &st); err != nil {
+		return fileID{}, os.NewSyscallError("fstat", err)
+	}
+	return fileID{Dev: uint64(st.Dev), Ino: uint64(st.Ino)}, nil
+}
+
+func (h *handle) close() error { return h.f.Close() }

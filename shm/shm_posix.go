@@ -1,0 +1,90 @@
+//go:build darwin || freebsd
+
+package shm
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"runtime"
+
+	"github.com/mmapkit/mmap"
+	"golang.org/x/sys/unix"
+)
+
+// On macOS and FreeBSD a segment NAME is the POSIX shared memory object
+// "/NAME", reached through shm_open and shm_unlink (shm_darwin.go and
+// shm_freebsd.go say how without cgo). It has no path in the file system,
+// so List cannot enumerate them.
+
+const badNameChars = "/"
+
+func create(name string, size int64, o options) (*mmap.Map, *handle, error) {
+	fd, err := shmOpen("/"+name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, uint32(o.perm))
+	if err != nil {
+		return nil, nil, os.NewSyscallError("shm_open", err)
+	}
+	f := os.NewFile(uintptr(fd), name)
+	m, h, err := func() (*mmap.Map, *handle, error) {
+		// ftruncate: these systems give a shared memory object no
+		// posix_fallocate to reserve its pages with.
+		if err := unix.Ftruncate(fd, size); err != nil {
+			return nil, nil, os.NewSyscallError("ftruncate", err)
+		}
+		m, err := mmap.MapFile(f, mmap.ReadWrite, mmap.WithLength(size))
+		if err != nil {
+			return nil, nil, err
+		}
+		h, err := keep(f, o)
+		if err != nil {
+			m.Close()
+			return nil, nil, err
+		}
+		return m, h, nil
+	}()
+	if err != nil {
+		f.Close()
+		shmUnlink("/" + name) // ours: made with O_EXCL above
+		return nil, nil, err
+	}
+	return m, h, nil
+}
+
+func open(name string, o options) (*mmap.Map, int64, *handle, error) {
+	flag := unix.O_RDWR
+	if o.access == mmap.ReadOnly {
+		flag = unix.O_RDONLY
+	}
+	fd, err := shmOpen("/"+name, flag|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, 0, nil, os.NewSyscallError("shm_open", err)
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		unix.Close(fd)
+		return nil, 0, nil, os.NewSyscallError("fstat", err)
+	}
+	if st.Size == 0 {
+		unix.Close(fd)
+		return nil, 0, nil, fmt.Errorf("%w: the segment is empty (not sized by its creator yet?)", fs.ErrInvalid)
+	}
+	f := os.NewFile(uintptr(fd), name)
+	m, err := mmap.MapFile(f, o.access, mmap.WithLength(st.Size))
+	if err != nil {
+		f.Close()
+		return nil, 0, nil, err
+	}
+	h, err := keep(f, o)
+	if err != nil {
+		m.Close()
+		return nil, 0, nil, err
+	}
+	return m, st.Size, h, nil
+}
+
+func unlink(name string) error { return os.NewSyscallError("shm_unlink", shmUnlink("/"+name)) }
+
+func list() ([]Info, error) {
+	return nil, fmt.Errorf("%w: %s has no directory of shared memory objects to list", errors.ErrUnsupported, runtime.GOOS)
+}
