@@ -1,0 +1,224 @@
+//go:build linux
+
+package shm_test
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mmapkit/mmap/shm"
+)
+
+// The tracker tests run on Linux, where segments are files whose
+// disappearance a test can watch; macOS cannot track (no inode numbers),
+// FreeBSD can but has no runner here.
+
+func init() {
+	// tracked-wait creates a tracked segment and a tracked list, prints
+	// its tracker's pid and waits to be killed.
+	roles["tracked-wait"] = func(name string) error {
+		if _, err := shm.Create(name, 4096, shm.Tracked()); err != nil {
+			return err
+		}
+		if _, err := shm.NewShareableList(name+"L", []any{"x"}, shm.Tracked()); err != nil {
+			return err
+		}
+		fmt.Println(shm.TrackerPID())
+		select {}
+	}
+	// tracked-exit does the same and returns, so the process exits.
+	roles["tracked-exit"] = func(name string) error {
+		if _, err := shm.Create(name, 4096, shm.Tracked()); err != nil {
+			return err
+		}
+		if _, err := shm.NewShareableList(name+"L", []any{"x"}, shm.Tracked()); err != nil {
+			return err
+		}
+		fmt.Println(shm.TrackerPID())
+		return nil
+	}
+}
+
+// startTracked runs role, which tracks name and name+"L", and returns the
+// child and its tracker's pid.
+func startTracked(t *testing.T, role, name string) (*os.Process, func() error, int) {
+	t.Helper()
+	t.Cleanup(func() {
+		shm.Unlink(name)
+		shm.Unlink(name + "L")
+	})
+	cmd := helper(role, name)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("helper %s: %v", role, err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil || pid <= 0 {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("helper %s printed %q, not a tracker pid", role, line)
+	}
+	return cmd.Process, cmd.Wait, pid
+}
+
+func exists(name string) bool {
+	_, err := os.Lstat("/dev/shm/" + name)
+	return err == nil
+}
+
+// gone reports whether process pid has exited (a zombie counts: some
+// container inits never reap).
+func gone(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return true
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	return i >= 0 && strings.HasPrefix(s[i:], ") Z")
+}
+
+// waitFor polls cond for up to d.
+func waitFor(d time.Duration, cond func() bool) bool {
+	for deadline := time.Now().Add(d); ; time.Sleep(10 * time.Millisecond) {
+		if cond() {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+	}
+}
+
+// The test: a child creates a tracked segment and is killed with
+// SIGKILL; the segment is gone within 3 s, and so is the tracker.
+func TestTrackedSIGKILL(t *testing.T) {
+	supported(t)
+	name := newName()
+	p, wait, tracker := startTracked(t, "tracked-wait", name)
+	if !exists(name) || !exists(name+"L") {
+		t.Fatal("the tracked segments do not exist")
+	}
+	p.Signal(syscall.SIGKILL)
+	wait()
+	if !waitFor(3*time.Second, func() bool { return !exists(name) && !exists(name+"L") }) {
+		t.Fatal("the tracked segments outlived their creator by 3 s")
+	}
+	if !waitFor(3*time.Second, func() bool { return gone(tracker) }) {
+		t.Fatal("the tracker outlived its work")
+	}
+}
+
+// A tracked segment goes when its creator exits normally, too.
+func TestTrackedNormalExit(t *testing.T) {
+	supported(t)
+	name := newName()
+	_, wait, tracker := startTracked(t, "tracked-exit", name)
+	if err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	if !waitFor(3*time.Second, func() bool { return !exists(name) && !exists(name+"L") && gone(tracker) }) {
+		t.Fatalf("after a normal exit: segment %v, list %v, tracker gone %v", exists(name), exists(name+"L"), gone(tracker))
+	}
+}
+
+// A segment unlinked and recreated by someone else under the same name is
+// left alone when the tracker cleans up.
+func TestTrackedLeavesRecreated(t *testing.T) {
+	supported(t)
+	name := newName()
+	p, wait, tracker := startTracked(t, "tracked-wait", name)
+	if err := shm.Unlink(name); err != nil {
+		t.Fatal(err)
+	}
+	mine := create(t, name, 100)
+	copy(mine.Bytes(), "mine")
+	p.Signal(syscall.SIGKILL)
+	wait()
+	if !waitFor(3*time.Second, func() bool { return gone(tracker) }) {
+		t.Fatal("the tracker did not finish")
+	}
+	if exists(name + "L") {
+		t.Error("the tracked list outlived its creator")
+	}
+	o, err := shm.Open(name)
+	if err != nil {
+		t.Fatalf("the tracker removed a segment it did not create: %v", err)
+	}
+	defer o.Close()
+	if o.Size() != 100 || string(o.Bytes()[:4]) != "mine" {
+		t.Fatalf("not the recreated segment: size %d", o.Size())
+	}
+}
+
+// Unlink makes the tracker forget a name (a segment made later under it
+// survives this process); the tracker exits when nothing is left, and
+// untracked segments never start one.
+func TestTrackedUnlinkForgets(t *testing.T) {
+	supported(t)
+	create(t, newName(), 8)
+	if pid := shm.TrackerPID(); pid != 0 {
+		t.Fatalf("a tracker (pid %d) runs with nothing tracked", pid)
+	}
+	a, b := newName(), newName()
+	sa, err := shm.Create(a, 8, shm.Tracked())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sa.Close()
+	tracker := shm.TrackerPID()
+	if tracker == 0 {
+		t.Fatal("no tracker after a Tracked Create")
+	}
+	sb, err := shm.Create(b, 8, shm.Tracked())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	if pid := shm.TrackerPID(); pid != tracker {
+		t.Fatalf("a second tracker: %d and %d", tracker, pid)
+	}
+	if err := sa.Unlink(); err != nil {
+		t.Fatal(err)
+	}
+	if shm.TrackerPID() != tracker || gone(tracker) {
+		t.Fatal("the tracker stopped while it still tracks a segment")
+	}
+	if err := shm.Unlink(b); err != nil { // the function forgets too
+		t.Fatal(err)
+	}
+	if shm.TrackerPID() != 0 || !waitFor(3*time.Second, func() bool { return gone(tracker) }) {
+		t.Fatal("the tracker outlived the last tracked segment")
+	}
+	// Attaching with Tracked tracks nothing.
+	c := newName()
+	create(t, c, 8)
+	o, err := shm.Open(c, shm.Tracked())
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Close()
+	if shm.TrackerPID() != 0 {
+		t.Fatal("Open with Tracked started a tracker")
+	}
+	if _, err := shm.Open(a); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Open of the unlinked segment: %v", err)
+	}
+}
