@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -115,7 +117,11 @@ func newShmLsCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "ls",
 		Short: "List the segments: name, size in bytes, mode",
-		Args:  exactArgs(0),
+		Long: `List the segments: name, size in bytes, mode. A name that holds a
+control character, a space, a quote, a backslash or bytes that are not
+UTF-8 is printed as a Go string literal ("a\nb"), so that every line is
+one segment and no name can write escape sequences to the terminal.`,
+		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			list, err := shm.List()
 			if err != nil {
@@ -123,9 +129,18 @@ func newShmLsCmd() *cobra.Command {
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 			for _, s := range list {
-				fmt.Fprintf(tw, "%s\t%d\t%s\n", s.Name, s.Size, s.Mode)
+				fmt.Fprintf(tw, "%s\t%d\t%s\n", displayName(s.Name), s.Size, s.Mode)
 			}
 			return failed(tw.Flush())
 		},
 	}
+}
+
+// displayName returns name as it is when it prints as itself on one
+// line and in one column, and quoted (strconv.Quote) otherwise.
+func displayName(name string) string {
+	if q := strconv.Quote(name); q[1:len(q)-1] != name || strings.Contains(name, " ") {
+		return q
+	}
+	return name
 }
