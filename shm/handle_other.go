@@ -1,4 +1,4 @@
-//go:build !unix
+//go:build !unix && !windows
 
 package shm
 
@@ -7,9 +7,7 @@ import (
 	"os"
 )
 
-// handle: here no descriptor is kept. A ShareableList's lock is then only
-// the in-process one, and nothing can be tracked (on Windows a section
-// dies with its last handle anyway).
+// handle: where named segments are unsupported there is nothing to keep.
 type handle struct{}
 
 func keep(f *os.File, o options) (*handle, error) {

@@ -24,15 +24,16 @@ import (
 // Concurrency: an item spans three places in Python's layout (its data,
 // its 8-byte format and its 1-byte type code), and the layout has no spare
 // word for a lock or a sequence counter, so no lock-free reader can tell a
-// torn item from a whole one. Get and Set therefore hold an advisory lock
-// on the segment (flock(2), shared for Get, exclusive for Set) where the
-// platform keeps a descriptor (Linux, macOS, FreeBSD), plus a mutex for
-// the goroutines of one process: among Go processes, Get never sees an
-// item half written by a Set, and the kernel drops the lock of a process
-// that dies holding it. Python takes no lock, so a Python writer running
-// at the same time as a Go reader (or the reverse) can still tear an item
-// that changes type or length, exactly as between two Python processes.
-// On Windows only the in-process mutex applies.
+// torn item from a whole one. Get and Set therefore hold a lock outside
+// the segment, plus a mutex for the goroutines of one process: on Linux,
+// macOS and FreeBSD an advisory flock(2) on the segment's descriptor
+// (shared for Get, exclusive for Set), on Windows the named mutex
+// Local\mmapkit.ShareableList.NAME. So among Go processes Get never sees
+// an item half written by a Set (TestShareableListNoTornItems, on Linux),
+// and the system releases the lock of a process that dies holding it.
+// Python takes no lock, so a Python writer running at the same time as a
+// Go reader (or the reverse) can still tear an item that changes type or
+// length, exactly as between two Python processes.
 type ShareableList struct {
 	seg *Segment
 	mu  sync.Mutex // one caller at a time: the flock belongs to the descriptor

@@ -1,28 +1,97 @@
 // Package shm is named shared memory: Python's
-// multiprocessing.shared_memory.SharedMemory in Go.
+// multiprocessing.shared_memory (SharedMemory, ShareableList and the
+// resource tracker) in Go.
 //
 // A Segment is a block of memory with a name that any process on the
 // machine may attach by that name, mapped with the root package's Map so
 // that every Map method, and its guard against faults, works on it.
 // Create makes a segment (exclusively, like O_CREAT|O_EXCL), Open attaches
 // to an existing one and finds its size, Close detaches, and Unlink removes
-// the name; the memory lives on until the last process detaches.
+// the name; the memory lives on until the last process detaches. A
+// ShareableList is Python's ShareableList, byte for byte, in a segment.
+//
+// # Platforms
 //
 // On Linux a segment NAME is the file /dev/shm/NAME, the namespace of
 // shm_open("/NAME") and of Python's SharedMemory("NAME"), so Go and Python
-// programs share segments. On Windows it is the pagefile-backed section
-// Local\NAME, which disappears when the last process closes it (Unlink is
-// a no-op there, as in Python). macOS and the BSDs would need shm_open from
-// libc, which golang.org/x/sys does not offer: there every call returns an
-// error matching errors.ErrUnsupported; the root package's Shared works
-// there for memory handed to child processes.
+// programs share segments and lists (tested both ways). On macOS it is the
+// POSIX object "/NAME" of libSystem's shm_open, called without cgo the
+// way golang.org/x/sys calls libc (names of at most 31 bytes); on FreeBSD
+// the object of the shm_open2 system call. Those two ports are compiled
+// and vetted in CI but were not run: no macOS or FreeBSD machine ran the
+// tests. On Windows a segment is the pagefile-backed section Local\NAME,
+// which disappears when the last process closes it (Unlink is a no-op
+// there, as in Python). OpenBSD, NetBSD and DragonFly implement shm_open
+// inside libc only: there every call returns an error matching
+// errors.ErrUnsupported, and the root package's Shared gives memory to
+// child processes instead. List works on Linux only.
+//
+// # Tracked segments
+//
+// Nothing unlinks a segment when the process that made it exits, unless
+// it was made with the Tracked option; otherwise call Unlink, or the
+// segment stays until reboot. Python tracks every segment, and also every
+// one a process merely attached (gh-82300); here tracking is opt-in and
+// only for the creator.
+//
+// A tracked segment is unlinked by a tracker process when its creator
+// exits, however it exits. The design, and why:
+//
+//   - Something must outlive the creator: a SIGKILL runs no code in the
+//     killed process, and Linux has no "unlink this name when I die". So
+//     the first Tracked call starts a tracker process, one per creating
+//     process, as Python's resource tracker is.
+//   - The tracker is this program's own executable (/proc/self/exe on
+//     Linux), started with the environment variable MMAPKIT_SHM_TRACKER=1;
+//     this package's init function sees it and runs the tracker instead of
+//     the program. Any program that can call Tracked imports this package,
+//     so the hook is always there; no helper binary, shell or cgo fork is
+//     needed. The price: the package initializers that Go runs before this
+//     package's also run in the tracker, so they should have no outside
+//     effects (most have none).
+//   - The creator's death is the end of a pipe: the tracker's standard
+//     input is the read end, the write end is held by the creator alone
+//     (close-on-exec). The kernel closes it when the creator exits for any
+//     reason; the tracker reads EOF at once, with no polling, unlinks what
+//     it still tracks and exits. PR_SET_PDEATHSIG or a pidfd would tell
+//     the tracker the same, but Linux only, and a pipe needs no parent-
+//     child relation nor any care about which thread started the child.
+//   - It does not unlink what is no longer ours: the tracker records the
+//     device and inode numbers of each segment and, before it unlinks a
+//     name, checks that the name still has them, so a segment that another
+//     program unlinked and recreated under the same name is left alone. A
+//     window of microseconds remains between that check and the unlink
+//     (POSIX has no "unlink if it is still this inode"); and a kill between
+//     the creation and the message to the tracker, also microseconds, leaks
+//     the segment as if it were untracked.
+//   - It leaves no process behind: it exits at the EOF, and Unlink of the
+//     last tracked segment closes the pipe, so a tracker exists only while
+//     something is tracked. It runs in its own session and ignores SIGINT,
+//     SIGTERM and SIGHUP (from the moment its init runs, milliseconds
+//     after the first Tracked call), so that a ^C to the creator's process
+//     group does not kill it before its work; SIGKILL sent to the tracker
+//     itself leaves tracked segments in place.
+//   - Untracked segments cost nothing: no process, and the only work is
+//     one environment lookup at program start and one atomic load in
+//     Unlink.
+//
+// Tracked works where a segment has an inode number: Linux and FreeBSD.
+// On macOS, whose shared memory objects report no inode number (XNU's
+// pshm_stat fills in the mode, owner and size only), Create with Tracked
+// fails with an error matching errors.ErrUnsupported; on Windows it is not
+// needed (a section dies with its last handle), and fails the same way.
+//
+// # Errors
 //
 // Errors are *fs.PathError values with Op "shm create", "shm open",
-// "shm unlink" or "shm list", and match fs.ErrExist, fs.ErrNotExist,
-// fs.ErrInvalid (bad names, sizes and options) or fs.ErrPermission.
-//
-// Unlike Python, nothing unlinks a segment when the process that made it
-// exits: call Unlink when it is no longer needed, or it stays until reboot.
+// "shm unlink", "shm list", or "shm list create", "shm list open",
+// "shm list get", "shm list set" for a ShareableList, and match
+// fs.ErrExist, fs.ErrNotExist, fs.ErrInvalid (bad names, sizes, options,
+// or something under the name that is not a segment, such as a FIFO, which
+// Open refuses at once instead of waiting for a writer), fs.ErrPermission,
+// syscall.ENOSPC (no room in /dev/shm: Create reserves the memory first),
+// or the ShareableList errors ErrIndex, ErrCapacity, ErrItemType and
+// ErrLayout.
 package shm
 
 import (

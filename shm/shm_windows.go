@@ -46,7 +46,15 @@ func create(name string, size int64, o options) (*mmap.Map, *handle, error) {
 		return nil, nil, os.NewSyscallError("CreateFileMapping", err)
 	}
 	m, err := mapHandle(h, size)
-	return m, nil, err
+	if err != nil {
+		return nil, nil, err
+	}
+	lk, err := keepNamed(name, o)
+	if err != nil {
+		m.Close()
+		return nil, nil, err
+	}
+	return m, lk, nil
 }
 
 func open(name string, o options) (*mmap.Map, int64, *handle, error) {
@@ -69,7 +77,12 @@ func open(name string, o options) (*mmap.Map, int64, *handle, error) {
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	return m, int64(m.Len()), nil, nil
+	lk, err := keepNamed(name, o)
+	if err != nil {
+		m.Close()
+		return nil, 0, nil, err
+	}
+	return m, int64(m.Len()), lk, nil
 }
 
 // mapHandle maps size bytes (0: all) of the section h through

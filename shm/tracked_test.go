@@ -222,3 +222,61 @@ func TestTrackedUnlinkForgets(t *testing.T) {
 		t.Fatalf("Open of the unlinked segment: %v", err)
 	}
 }
+
+// The tracker survives the signals a terminal or a polite kill sends
+// (SIGINT, SIGTERM, SIGHUP) and runs in a session of its own, so a ^C to
+// the creator's process group does not stop it before its work.
+func TestTrackerIgnoresPoliteSignals(t *testing.T) {
+	supported(t)
+	s, err := shm.Create(newName(), 8, shm.Tracked())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	defer s.Unlink()
+	tracker := shm.TrackerPID()
+	// Signals that come before the tracker's init ignores them kill it:
+	// wait for its ignored set (SigIgn) to hold them. Its own session
+	// keeps the terminal's from reaching it meanwhile.
+	const polite = 1<<(syscall.SIGINT-1) | 1<<(syscall.SIGTERM-1) | 1<<(syscall.SIGHUP-1)
+	if !waitFor(5*time.Second, func() bool { return sigIgn(tracker)&polite == polite }) {
+		t.Fatalf("the tracker never ignored SIGINT, SIGTERM and SIGHUP (SigIgn %x)", sigIgn(tracker))
+	}
+	if sid, mine := sessionOf(tracker), sessionOf(os.Getpid()); sid == mine || sid != strconv.Itoa(tracker) {
+		t.Errorf("tracker session %s, this process's %s: want a session of its own", sid, mine)
+	}
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+		syscall.Kill(tracker, sig)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if gone(tracker) {
+		t.Fatal("a polite signal killed the tracker")
+	}
+}
+
+func procStat(pid int) string {
+	b, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	return string(b)
+}
+
+// sessionOf returns field 6 of /proc/PID/stat, the session id.
+func sessionOf(pid int) string {
+	s := procStat(pid)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 4 {
+		return ""
+	}
+	return f[3]
+}
+
+// sigIgn returns the set of signals process pid ignores.
+func sigIgn(pid int) uint64 {
+	b, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "SigIgn:"); ok {
+			n, _ := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
+			return n
+		}
+	}
+	return 0
+}
