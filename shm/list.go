@@ -232,11 +232,6 @@ func (l *ShareableList) Format() string {
 // Name returns the name of the list's segment. Python: sl.shm.name.
 func (l *ShareableList) Name() string { return l.seg.name }
 
-// Segment returns the segment that holds the list, for its Map (Flush,
-// Guard...) and Size. Writing its bytes directly bypasses the list's lock
-// and checks.
-func (l *ShareableList) Segment() *Segment { return l.seg }
-
 // Close detaches the list, as Segment.Close; it is idempotent.
 // Python: sl.shm.close().
 func (l *ShareableList) Close() error {

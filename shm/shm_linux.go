@@ -76,9 +76,11 @@ func reserve(fd int, size int64) error {
 }
 
 func open(name string, o options) (*mmap.Map, int64, *handle, error) {
-	flag := unix.O_RDWR
-	if o.access == mmap.ReadOnly {
-		flag = unix.O_RDONLY
+	// A CopyOnWrite map writes only its private copy: read permission is
+	// enough.
+	flag := unix.O_RDONLY
+	if o.access == mmap.ReadWrite {
+		flag = unix.O_RDWR
 	}
 	path := dir + "/" + name
 	// O_NONBLOCK: a FIFO planted under the name must not block the open

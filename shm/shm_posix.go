@@ -52,9 +52,9 @@ func create(name string, size int64, o options) (*mmap.Map, *handle, error) {
 }
 
 func open(name string, o options) (*mmap.Map, int64, *handle, error) {
-	flag := unix.O_RDWR
-	if o.access == mmap.ReadOnly {
-		flag = unix.O_RDONLY
+	flag := unix.O_RDONLY // enough for CopyOnWrite, as on Linux
+	if o.access == mmap.ReadWrite {
+		flag = unix.O_RDWR
 	}
 	fd, err := shmOpen("/"+name, flag|unix.O_CLOEXEC, 0)
 	if err != nil {
