@@ -5,6 +5,8 @@ package shm
 import (
 	"os"
 
+	"github.com/mmapkit/mmap"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -13,12 +15,15 @@ import (
 // segment's identity its fstat(2).
 type handle struct{ f *os.File }
 
-// keep returns the handle of f when o asks for one, or closes f.
-func keep(f *os.File, o options) (*handle, error) {
-	if !o.keepFile && !o.tracked {
-		return nil, f.Close()
+// mapKeep maps f with mode and keeps it as the segment's handle when o
+// asks for one; otherwise, and on error, it closes f.
+func mapKeep(f *os.File, mode mmap.Mode, o options, mopts ...mmap.Option) (*mmap.Map, *handle, error) {
+	m, err := mmap.MapFile(f, mode, mopts...) // the Map keeps a duplicate of f
+	if err != nil || (!o.keepFile && !o.tracked) {
+		f.Close()
+		return m, nil, err
 	}
-	return &handle{f}, nil
+	return m, &handle{f}, nil
 }
 
 // lock takes the segment's advisory lock, shared or exclusive, waiting for

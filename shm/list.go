@@ -61,11 +61,14 @@ var (
 // NewShareableList creates a segment holding items, laid out as Python's
 // ShareableList(items, name=name) lays them out, and attaches it. An
 // empty name picks a random one, as Create does. A string or []byte item's
-// capacity is its length rounded up to the next multiple of 8 (7 bytes
-// give 8, 8 give 16), as in Python. Every item is checked before the
-// segment is created: an item of an unsupported type, or one that could
-// not read back the same, is an error matching ErrItemType and creates
-// nothing. opts are Create's (Tracked, WithPerm).
+// capacity is its length in bytes rounded up to the next multiple of 8 (7
+// bytes give 8, 8 give 16), as in Python; for a non-ASCII string that is
+// more than Python 3.11 gives, which counts characters and silently cuts
+// the UTF-8 short, and Python reads the list all the same. The segment is
+// 8*(2*len(items)+2) + len(items) bytes plus the capacities. Every item is
+// checked before the segment is created: an item of an unsupported type,
+// or one that could not read back the same, is an error matching
+// ErrItemType and creates nothing. opts are Create's (Tracked, WithPerm).
 func NewShareableList(name string, items []any, opts ...Option) (*ShareableList, error) {
 	fail := func(err error) (*ShareableList, error) {
 		return nil, &fs.PathError{Op: "shm list create", Path: name, Err: err}

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -37,37 +35,6 @@ func newList(t *testing.T, name string, items []any, opts ...shm.Option) *shm.Sh
 	return l
 }
 
-// python runs script with python3 -c, after a prelude that defines
-// attach(name, seq=None): a ShareableList that Python's resource tracker
-// (which before 3.13 unlinks what a process merely attached) leaves alone.
-// It skips the test without python3 or off Linux.
-func python(t *testing.T, script string, args ...string) string {
-	t.Helper()
-	if runtime.GOOS != "linux" {
-		t.Skip("Go and Python share the /dev/shm namespace on Linux")
-	}
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("no python3")
-	}
-	const prelude = `
-import sys
-from multiprocessing import shared_memory, resource_tracker
-def attach(name, seq=None):
-    sl = shared_memory.ShareableList(seq, name=name)
-    resource_tracker.unregister(sl.shm._name, "shared_memory")
-    return sl
-`
-	cmd := exec.Command(py, append([]string{"-c", prelude + script}, args...)...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil || stderr.Len() > 0 {
-		t.Fatalf("python: %v\n%s", err, stderr.Bytes())
-	}
-	return string(out)
-}
-
 func checkItems(t *testing.T, l *shm.ShareableList, want []any) {
 	t.Helper()
 	if l.Len() != len(want) {
@@ -90,7 +57,7 @@ func TestShareableListPythonCreates(t *testing.T) {
 	supported(t)
 	name := newName()
 	t.Cleanup(func() { shm.Unlink(name) })
-	python(t, `attach(sys.argv[1], `+pythonList+`)`, name)
+	python(t, `attach_list(sys.argv[1], `+pythonList+`)`, name)
 	l, err := shm.OpenShareableList(name)
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +80,7 @@ func TestShareableListPythonCreates(t *testing.T) {
 	if err := l.Set(3, 7); err != nil {
 		t.Fatal(err)
 	}
-	if out := python(t, `print(attach(sys.argv[1])[3])`, name); out != "7\n" {
+	if out := python(t, `print(attach_list(sys.argv[1])[3])`, name); out != "7\n" {
 		t.Fatalf("Python sees item 3 as %q, want 7", out)
 	}
 }
@@ -126,7 +93,7 @@ func TestShareableListGoCreates(t *testing.T) {
 	name := newName()
 	l := newList(t, name, goList)
 	out := python(t, `
-sl = attach(sys.argv[1])
+sl = attach_list(sys.argv[1])
 print(tuple(sl))
 print(sl.format)
 `, name)
@@ -138,7 +105,7 @@ print(sl.format)
 
 	pyName := newName()
 	t.Cleanup(func() { shm.Unlink(pyName) })
-	python(t, `attach(sys.argv[1], `+pythonList+`)`, pyName)
+	python(t, `attach_list(sys.argv[1], `+pythonList+`)`, pyName)
 	sameBytes(t, name, pyName)
 }
 
@@ -170,7 +137,7 @@ func TestShareableListSetLikePython(t *testing.T) {
 	l := newList(t, goName, items)
 	t.Cleanup(func() { shm.Unlink(pyName) })
 	python(t, `
-sl = attach(sys.argv[1], ['a', 'sixteen bytes!!!', 1, 2.5, True, None, b'by'])
+sl = attach_list(sys.argv[1], ['a', 'sixteen bytes!!!', 1, 2.5, True, None, b'by'])
 sl[0] = 12345678
 sl[1] = b'short'
 sl[2] = 'eightchr'
@@ -190,7 +157,7 @@ sl[-7] = 'back'
 	}
 	sameBytes(t, goName, pyName)
 	checkItems(t, l, []any{"back", []byte("short"), "eightchr", nil, -0.5, false, "str now"})
-	out := python(t, `print(list(attach(sys.argv[1])))`, goName)
+	out := python(t, `print(list(attach_list(sys.argv[1])))`, goName)
 	if want := "['back', b'short', 'eightchr', None, -0.5, False, 'str now']\n"; out != want {
 		t.Fatalf("Python reads %q, want %q", out, want)
 	}
@@ -348,4 +315,22 @@ func TestShareableListNoTornItems(t *testing.T) {
 		reads++
 	}
 	t.Logf("%d reads during %d sets", reads, 2*flips)
+}
+
+// A str's capacity comes from its UTF-8 length, so non-ASCII strings keep
+// every byte (Python 3.11 sizes them by characters and cuts the encoding
+// short: ShareableList(['ü'*7]) reads back 'üüüü').
+func TestShareableListNonASCII(t *testing.T) {
+	supported(t)
+	name := newName()
+	items := []any{strings.Repeat("ü", 7), "€", "日本語のテキスト"}
+	l := newList(t, name, items)
+	checkItems(t, l, items)
+	if err := l.Set(1, "€€"); err != nil { // 6 bytes in the 8 of "€"
+		t.Fatal(err)
+	}
+	out := python(t, `print(list(attach_list(sys.argv[1])))`, name)
+	if want := "['üüüüüüü', '€€', '日本語のテキスト']\n"; out != want {
+		t.Fatalf("Python reads %q, want %q", out, want)
+	}
 }

@@ -29,25 +29,14 @@ func create(name string, size int64, o options) (*mmap.Map, *handle, error) {
 	if err != nil {
 		return nil, nil, osErr(os.NewSyscallError("open", err))
 	}
-	f := os.NewFile(uintptr(fd), path)
-	m, h, err := func() (*mmap.Map, *handle, error) {
-		if err := reserve(fd, size); err != nil {
-			return nil, nil, err
-		}
-		m, err := mmap.MapFile(f, mmap.ReadWrite)
-		if err != nil {
-			return nil, nil, err
-		}
-		h, err := keep(f, o)
-		if err != nil {
-			m.Close()
-			return nil, nil, err
-		}
-		return m, h, nil
-	}()
-	if err != nil {
-		f.Close()
+	if err := reserve(fd, size); err != nil {
+		unix.Close(fd)
 		unix.Unlink(path) // ours: made with O_EXCL above
+		return nil, nil, err
+	}
+	m, h, err := mapKeep(os.NewFile(uintptr(fd), path), mmap.ReadWrite, o)
+	if err != nil {
+		unix.Unlink(path)
 		return nil, nil, err
 	}
 	return m, h, nil
@@ -106,15 +95,8 @@ func open(name string, o options) (*mmap.Map, int64, *handle, error) {
 		unix.Close(fd)
 		return nil, 0, nil, os.NewSyscallError("fcntl", err)
 	}
-	f := os.NewFile(uintptr(fd), path)
-	m, err := mmap.MapFile(f, o.access)
+	m, h, err := mapKeep(os.NewFile(uintptr(fd), path), o.access, o)
 	if err != nil {
-		f.Close()
-		return nil, 0, nil, err
-	}
-	h, err := keep(f, o)
-	if err != nil {
-		m.Close()
 		return nil, 0, nil, err
 	}
 	return m, int64(m.Len()), h, nil

@@ -25,27 +25,16 @@ func create(name string, size int64, o options) (*mmap.Map, *handle, error) {
 	if err != nil {
 		return nil, nil, os.NewSyscallError("shm_open", err)
 	}
-	f := os.NewFile(uintptr(fd), name)
-	m, h, err := func() (*mmap.Map, *handle, error) {
-		// ftruncate: these systems give a shared memory object no
-		// posix_fallocate to reserve its pages with.
-		if err := unix.Ftruncate(fd, size); err != nil {
-			return nil, nil, os.NewSyscallError("ftruncate", err)
-		}
-		m, err := mmap.MapFile(f, mmap.ReadWrite, mmap.WithLength(size))
-		if err != nil {
-			return nil, nil, err
-		}
-		h, err := keep(f, o)
-		if err != nil {
-			m.Close()
-			return nil, nil, err
-		}
-		return m, h, nil
-	}()
-	if err != nil {
-		f.Close()
+	// ftruncate: these systems give a shared memory object no
+	// posix_fallocate to reserve its pages with.
+	if err := unix.Ftruncate(fd, size); err != nil {
+		unix.Close(fd)
 		shmUnlink("/" + name) // ours: made with O_EXCL above
+		return nil, nil, os.NewSyscallError("ftruncate", err)
+	}
+	m, h, err := mapKeep(os.NewFile(uintptr(fd), name), mmap.ReadWrite, o, mmap.WithLength(size))
+	if err != nil {
+		shmUnlink("/" + name)
 		return nil, nil, err
 	}
 	return m, h, nil
@@ -69,15 +58,8 @@ func open(name string, o options) (*mmap.Map, int64, *handle, error) {
 		unix.Close(fd)
 		return nil, 0, nil, fmt.Errorf("%w: the segment is empty (not sized by its creator yet?)", fs.ErrInvalid)
 	}
-	f := os.NewFile(uintptr(fd), name)
-	m, err := mmap.MapFile(f, o.access, mmap.WithLength(st.Size))
+	m, h, err := mapKeep(os.NewFile(uintptr(fd), name), o.access, o, mmap.WithLength(st.Size))
 	if err != nil {
-		f.Close()
-		return nil, 0, nil, err
-	}
-	h, err := keep(f, o)
-	if err != nil {
-		m.Close()
 		return nil, 0, nil, err
 	}
 	return m, st.Size, h, nil

@@ -513,41 +513,11 @@ func TestTruncatedSegment(t *testing.T) {
 // segments, in both directions.
 func TestPythonInterop(t *testing.T) {
 	supported(t)
-	if runtime.GOOS != "linux" {
-		t.Skip("the namespaces agree on Linux (/dev/shm)")
-	}
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("no python3")
-	}
-	// Before 3.13 (track=False), every attach registers the segment with
-	// the resource tracker, which unlinks it when Python exits:
-	// unregister at once so Python leaves Go's segment alone.
-	const attach = `
-import sys
-from multiprocessing import shared_memory, resource_tracker
-def attach(name, **kw):
-    m = shared_memory.SharedMemory(name, **kw)
-    resource_tracker.unregister(m._name, "shared_memory")
-    return m
-`
-	runPython := func(t *testing.T, script string, args ...string) string {
-		t.Helper()
-		cmd := exec.Command(python, append([]string{"-c", attach + script}, args...)...)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil || stderr.Len() > 0 {
-			t.Fatalf("python: %v\n%s", err, stderr.Bytes())
-		}
-		return string(out)
-	}
-
 	t.Run("GoCreatesPythonAttaches", func(t *testing.T) {
 		name := newName()
 		s := create(t, name, 200)
 		copy(s.Bytes(), "hello from go")
-		out := runPython(t, `
+		out := python(t, `
 m = attach(sys.argv[1])
 print(m.size, bytes(m.buf[:13]).decode())
 m.buf[100:114] = b"hi from python"
@@ -569,7 +539,7 @@ m.close()
 	t.Run("PythonCreatesGoAttaches", func(t *testing.T) {
 		name := newName()
 		t.Cleanup(func() { shm.Unlink(name) })
-		runPython(t, `
+		python(t, `
 m = attach(sys.argv[1], create=True, size=4097)
 m.buf[:17] = b"python wrote this"
 m.close()
