@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"syscall"
 	"unsafe"
-
-	"golang.org/x/sys/unix"
 )
 
 // maxNameLen is PSHMNAMLEN: macOS refuses longer names with ENAMETOOLONG.
@@ -37,11 +35,7 @@ var (
 //go:linkname syscall_syscall syscall.syscall
 func syscall_syscall(fn, a1, a2, a3 uintptr) (r1, r2 uintptr, err syscall.Errno)
 
-func shmOpen(path string, flag int, perm uint32) (int, error) {
-	p, err := unix.BytePtrFromString(path)
-	if err != nil {
-		return -1, err
-	}
+func sysShmOpen(p *byte, flag int, perm uint32) (int, error) {
 	r, _, e := syscall_syscall(libc_shm_open_trampoline_addr, uintptr(unsafe.Pointer(p)), uintptr(flag), uintptr(perm))
 	if int32(r) == -1 {
 		return -1, e
@@ -49,11 +43,7 @@ func shmOpen(path string, flag int, perm uint32) (int, error) {
 	return int(r), nil
 }
 
-func shmUnlink(path string) error {
-	p, err := unix.BytePtrFromString(path)
-	if err != nil {
-		return err
-	}
+func sysShmUnlink(p *byte) error {
 	if r, _, e := syscall_syscall(libc_shm_unlink_trampoline_addr, uintptr(unsafe.Pointer(p)), 0, 0); int32(r) == -1 {
 		return e
 	}

@@ -18,11 +18,7 @@ const trackable = true
 // golang.org/x/sys/unix has no number for it.
 const sysShmOpen2 = 571
 
-func shmOpen(path string, flag int, perm uint32) (int, error) {
-	p, err := unix.BytePtrFromString(path)
-	if err != nil {
-		return -1, err
-	}
+func sysShmOpen(p *byte, flag int, perm uint32) (int, error) {
 	r, _, e := unix.Syscall6(sysShmOpen2, uintptr(unsafe.Pointer(p)), uintptr(flag), uintptr(perm), 0, 0, 0)
 	if e != 0 {
 		return -1, e
@@ -30,11 +26,7 @@ func shmOpen(path string, flag int, perm uint32) (int, error) {
 	return int(r), nil
 }
 
-func shmUnlink(path string) error {
-	p, err := unix.BytePtrFromString(path)
-	if err != nil {
-		return err
-	}
+func sysShmUnlink(p *byte) error {
 	if _, _, e := unix.Syscall(unix.SYS_SHM_UNLINK, uintptr(unsafe.Pointer(p)), 0, 0); e != 0 {
 		return e
 	}

@@ -70,3 +70,21 @@ func unlink(name string) error { return os.NewSyscallError("shm_unlink", shmUnli
 func list() ([]Info, error) {
 	return nil, fmt.Errorf("%w: %s has no directory of shared memory objects to list", errors.ErrUnsupported, runtime.GOOS)
 }
+
+// shmOpen is shm_open(3): sysShmOpen is the platform's way to it.
+func shmOpen(path string, flag int, perm uint32) (int, error) {
+	p, err := unix.BytePtrFromString(path)
+	if err != nil {
+		return -1, err
+	}
+	return sysShmOpen(p, flag, perm)
+}
+
+// shmUnlink is shm_unlink(3).
+func shmUnlink(path string) error {
+	p, err := unix.BytePtrFromString(path)
+	if err != nil {
+		return err
+	}
+	return sysShmUnlink(p)
+}
