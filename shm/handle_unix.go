@@ -1,4 +1,4 @@
-//go:build unix
+//go:build unix && !aix
 
 package shm
 
@@ -28,8 +28,12 @@ func mapKeep(f *os.File, mode mmap.Mode, o options, mopts ...mmap.Option) (*mmap
 
 // lock takes the segment's advisory lock, shared or exclusive, waiting for
 // it. The kernel drops it when the holder's descriptor closes, so a
-// process that dies holding it cannot block the others.
+// process that dies holding it cannot block the others. Where flock does
+// not apply to segments (flockable is false) it does nothing.
 func (h *handle) lock(exclusive bool) error {
+	if !flockable {
+		return nil
+	}
 	how := unix.LOCK_SH
 	if exclusive {
 		how = unix.LOCK_EX
@@ -43,6 +47,9 @@ func (h *handle) lock(exclusive bool) error {
 }
 
 func (h *handle) unlock() error {
+	if !flockable {
+		return nil
+	}
 	return os.NewSyscallError("flock", unix.Flock(int(h.f.Fd()), unix.LOCK_UN))
 }
 

@@ -25,12 +25,14 @@ import (
 // its 8-byte format and its 1-byte type code), and the layout has no spare
 // word for a lock or a sequence counter, so no lock-free reader can tell a
 // torn item from a whole one. Get and Set therefore hold a lock outside
-// the segment, plus a mutex for the goroutines of one process: on Linux,
-// macOS and FreeBSD an advisory flock(2) on the segment's descriptor
-// (shared for Get, exclusive for Set), on Windows the named mutex
-// Local\mmapkit.ShareableList.NAME. So among Go processes Get never sees
-// an item half written by a Set (TestShareableListNoTornItems, on Linux),
-// and the system releases the lock of a process that dies holding it.
+// the segment, plus a mutex for the goroutines of one process: on Linux
+// an advisory flock(2) on the segment's file (shared for Get, exclusive
+// for Set), on Windows the named mutex Local\mmapkit.ShareableList.NAME.
+// So among Go processes Get never sees an item half written by a Set
+// (TestShareableListNoTornItems, on Linux), and the system releases the
+// lock of a process that dies holding it. On macOS and FreeBSD flock does
+// not apply to shared memory objects: there only the goroutines of one
+// process are kept apart, and processes can tear items as Python's can.
 // Python takes no lock, so a Python writer running at the same time as a
 // Go reader (or the reverse) can still tear an item that changes type or
 // length, exactly as between two Python processes.

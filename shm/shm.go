@@ -289,7 +289,8 @@ func (s *Segment) Map() *mmap.Map { return s.m }
 func (s *Segment) Name() string { return s.name }
 
 // Size returns the segment's size in bytes: what Create was asked for, or
-// what Open found (on Windows rounded up to whole pages, as in Python).
+// what Open found (on Windows and macOS rounded up to whole pages, as in
+// Python).
 // It stays readable after Close. Python: shm.size.
 func (s *Segment) Size() int64 { return s.size }
 

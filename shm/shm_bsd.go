@@ -15,7 +15,10 @@ const maxNameLen = 255
 
 const badNameChars = "/"
 
-const trackable = false
+const (
+	trackable = false
+	flockable = false
+)
 
 // errNoShmOpen: here shm_open is a libc function with no system call
 // under it that Go could make without cgo (OpenBSD and NetBSD implement

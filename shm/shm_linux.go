@@ -23,6 +23,9 @@ const badNameChars = "/"
 // trackable: a name in dir has a device and inode number to compare.
 const trackable = true
 
+// flockable: a segment is a tmpfs file, which flock(2) locks.
+const flockable = true
+
 func create(name string, size int64, o options) (*mmap.Map, *handle, error) {
 	path := dir + "/" + name
 	fd, err := unix.Open(path, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, uint32(o.perm))

@@ -12,6 +12,7 @@ const (
 	maxNameLen   = 255
 	badNameChars = "/"
 	trackable    = false
+	flockable    = false
 )
 
 func create(name string, size int64, o options) (*mmap.Map, *handle, error) {

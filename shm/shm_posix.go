@@ -20,6 +20,12 @@ import (
 
 const badNameChars = "/"
 
+// flockable is false: both kernels' flock(2) takes vnodes only, and a
+// shared memory object is none (FreeBSD sys_flock returns EOPNOTSUPP,
+// XNU's fp_getfvp ENOTSUP), so a ShareableList has only its in-process
+// lock here.
+const flockable = false
+
 func create(name string, size int64, o options) (*mmap.Map, *handle, error) {
 	fd, err := shmOpen("/"+name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, uint32(o.perm))
 	if err != nil {
