@@ -266,7 +266,8 @@ func Unlink(name string) error {
 
 // List returns the segments that exist, sorted by name. On Linux these are
 // the regular files in /dev/shm, which include POSIX semaphores ("sem.*").
-// Elsewhere it returns an error matching errors.ErrUnsupported.
+// Elsewhere it returns an error matching errors.ErrUnsupported. Python
+// has none; the shell's is ls /dev/shm.
 func List() ([]Info, error) {
 	infos, err := list()
 	if err != nil {
