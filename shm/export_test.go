@@ -10,3 +10,11 @@ func TrackerPID() int {
 	}
 	return trk.pid
 }
+
+// SetTrackerExecutable makes the next tracker start run path instead of
+// this program, and returns a function that undoes it.
+func SetTrackerExecutable(path string) (undo func()) {
+	old := trackerExe
+	trackerExe = func() (string, error) { return path, nil }
+	return func() { trackerExe = old }
+}

@@ -280,3 +280,26 @@ func sigIgn(pid int) uint64 {
 	}
 	return 0
 }
+
+// If the tracker cannot start, a Tracked Create fails and leaves no
+// segment: it never makes a segment that it cannot clean up.
+func TestTrackedNoTrackerNoSegment(t *testing.T) {
+	supported(t)
+	undo := shm.SetTrackerExecutable("/nonexistent/mmapkit-no-such-program")
+	defer undo()
+	name := newName()
+	if s, err := shm.Create(name, 8, shm.Tracked()); err == nil {
+		s.Close()
+		s.Unlink()
+		t.Fatal("Tracked Create succeeded without a tracker")
+	}
+	if exists(name) {
+		t.Fatal("the failed Tracked Create left its segment")
+	}
+	if _, err := shm.NewShareableList(name, []any{1}, shm.Tracked()); err == nil || exists(name) {
+		t.Fatalf("NewShareableList without a tracker: %v, segment left: %v", err, exists(name))
+	}
+	if shm.TrackerPID() != 0 {
+		t.Fatal("a tracker runs")
+	}
+}

@@ -127,9 +127,13 @@ func forget(name string) {
 	io.WriteString(trk.w, "forget "+strconv.Quote(name)+"\n")
 }
 
+// trackerExe finds the executable to start as the tracker; tests replace
+// it to make the start fail.
+var trackerExe = trackerExecutable
+
 // startTracker starts the tracker process with a new pipe; trk.mu is held.
 func startTracker() error {
-	exe, err := trackerExecutable()
+	exe, err := trackerExe()
 	if err != nil {
 		return fmt.Errorf("tracker: %w", err)
 	}
