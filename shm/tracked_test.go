@@ -34,6 +34,27 @@ func init() {
 		fmt.Println(shm.TrackerPID())
 		select {}
 	}
+	// tracked-restart creates a tracked segment, kills its tracker,
+	// creates a tracked list (which must start a new tracker and tell it
+	// both names), prints the new tracker's pid and waits to be killed.
+	roles["tracked-restart"] = func(name string) error {
+		if _, err := shm.Create(name, 4096, shm.Tracked()); err != nil {
+			return err
+		}
+		first := shm.TrackerPID()
+		syscall.Kill(first, syscall.SIGKILL)
+		if !waitFor(5*time.Second, func() bool { return gone(first) }) {
+			return fmt.Errorf("tracker %d did not die", first)
+		}
+		if _, err := shm.NewShareableList(name+"L", []any{"x"}, shm.Tracked()); err != nil {
+			return err
+		}
+		if second := shm.TrackerPID(); second == first {
+			return fmt.Errorf("no new tracker")
+		}
+		fmt.Println(shm.TrackerPID())
+		select {}
+	}
 	// tracked-exit does the same and returns, so the process exits.
 	roles["tracked-exit"] = func(name string) error {
 		if _, err := shm.Create(name, 4096, shm.Tracked()); err != nil {
@@ -301,5 +322,18 @@ func TestTrackedNoTrackerNoSegment(t *testing.T) {
 	}
 	if shm.TrackerPID() != 0 {
 		t.Fatal("a tracker runs")
+	}
+}
+
+// A tracker that died is replaced at the next Tracked call and told every
+// name again: both segments go when the creator is killed.
+func TestTrackerRestarted(t *testing.T) {
+	supported(t)
+	name := newName()
+	p, wait, tracker := startTracked(t, "tracked-restart", name)
+	p.Signal(syscall.SIGKILL)
+	wait()
+	if !waitFor(3*time.Second, func() bool { return !exists(name) && !exists(name+"L") && gone(tracker) }) {
+		t.Fatalf("segment %v, list %v left; tracker gone %v", exists(name), exists(name+"L"), gone(tracker))
 	}
 }
