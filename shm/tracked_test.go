@@ -137,11 +137,13 @@ func TestTrackedSIGKILL(t *testing.T) {
 	if !exists(name) || !exists(name+"L") {
 		t.Fatal("the tracked segments do not exist")
 	}
+	killed := time.Now()
 	p.Signal(syscall.SIGKILL)
 	wait()
 	if !waitFor(3*time.Second, func() bool { return !exists(name) && !exists(name+"L") }) {
 		t.Fatal("the tracked segments outlived their creator by 3 s")
 	}
+	t.Logf("gone %v after the SIGKILL", time.Since(killed).Round(time.Millisecond))
 	if !waitFor(3*time.Second, func() bool { return gone(tracker) }) {
 		t.Fatal("the tracker outlived its work")
 	}
