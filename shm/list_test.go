@@ -334,3 +334,28 @@ func TestShareableListNonASCII(t *testing.T) {
 		t.Fatalf("Python reads %q, want %q", out, want)
 	}
 }
+
+// An empty list is 16 bytes, as Python makes it, in both directions.
+func TestShareableListEmptyInterop(t *testing.T) {
+	supported(t)
+	name, pyName := newName(), newName()
+	newList(t, name, nil)
+	t.Cleanup(func() { shm.Unlink(pyName) })
+	out := python(t, `
+sl = attach_list(sys.argv[1])
+print(list(sl), repr(sl.format), sl.shm.size)
+attach_list(sys.argv[2], [])
+`, name, pyName)
+	if out != "[] '' 16\n" {
+		t.Fatalf("Python reads Go's empty list as %q", out)
+	}
+	l, err := shm.OpenShareableList(pyName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if l.Len() != 0 || l.Format() != "" {
+		t.Fatalf("Python's empty list: Len %d, Format %q", l.Len(), l.Format())
+	}
+	sameBytes(t, name, pyName)
+}
