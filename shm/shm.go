@@ -17,9 +17,9 @@
 // programs share segments and lists (tested both ways). On macOS it is the
 // POSIX object "/NAME" of libSystem's shm_open, called without cgo the
 // way golang.org/x/sys calls libc (names of at most 31 bytes); on FreeBSD
-// the object of the shm_open2 system call. Those two ports are compiled
-// and vetted in CI but were not run: no macOS or FreeBSD machine ran the
-// tests. On Windows a segment is the pagefile-backed section Local\NAME,
+// the object of the shm_open2 system call. Those two ports are compiled,
+// vetted and linked in CI but were not run: no macOS or FreeBSD machine
+// ran the tests. On Windows a segment is the pagefile-backed section Local\NAME,
 // which disappears when the last process closes it (Unlink is a no-op
 // there, as in Python). OpenBSD, NetBSD and DragonFly implement shm_open
 // inside libc only: there every call returns an error matching
@@ -52,7 +52,8 @@
 //   - The creator's death is the end of a pipe: the tracker's standard
 //     input is the read end, the write end is held by the creator alone
 //     (close-on-exec). The kernel closes it when the creator exits for any
-//     reason; the tracker reads EOF at once, with no polling, unlinks what
+//     reason (or replaces itself with syscall.Exec, which counts as an
+//     exit); the tracker reads EOF at once, with no polling, unlinks what
 //     it still tracks and exits. PR_SET_PDEATHSIG or a pidfd would tell
 //     the tracker the same, but Linux only, and a pipe needs no parent-
 //     child relation nor any care about which thread started the child.
