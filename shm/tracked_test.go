@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"syscall"
@@ -54,6 +55,22 @@ func init() {
 		}
 		fmt.Println(shm.TrackerPID())
 		select {}
+	}
+	// tracked-exec does the same, prints the tracker's pid, then
+	// replaces itself with sleep(1).
+	roles["tracked-exec"] = func(name string) error {
+		if _, err := shm.Create(name, 4096, shm.Tracked()); err != nil {
+			return err
+		}
+		if _, err := shm.NewShareableList(name+"L", []any{"x"}, shm.Tracked()); err != nil {
+			return err
+		}
+		fmt.Println(shm.TrackerPID())
+		sleep, err := exec.LookPath("sleep")
+		if err != nil {
+			return err
+		}
+		return syscall.Exec(sleep, []string{"sleep", "60"}, os.Environ())
 	}
 	// tracked-exit does the same and returns, so the process exits.
 	roles["tracked-exit"] = func(name string) error {
@@ -337,5 +354,21 @@ func TestTrackerRestarted(t *testing.T) {
 	wait()
 	if !waitFor(3*time.Second, func() bool { return !exists(name) && !exists(name+"L") && gone(tracker) }) {
 		t.Fatalf("segment %v, list %v left; tracker gone %v", exists(name), exists(name+"L"), gone(tracker))
+	}
+}
+
+// Replacing the creator with another program (exec) counts as its exit:
+// the tracker unlinks while the process lives on as sleep(1).
+func TestTrackedExecCountsAsExit(t *testing.T) {
+	supported(t)
+	name := newName()
+	p, wait, tracker := startTracked(t, "tracked-exec", name)
+	defer wait()
+	defer p.Kill()
+	if !waitFor(3*time.Second, func() bool { return !exists(name) && !exists(name+"L") && gone(tracker) }) {
+		t.Fatalf("after exec: segment %v, list %v left; tracker gone %v", exists(name), exists(name+"L"), gone(tracker))
+	}
+	if err := p.Signal(syscall.Signal(0)); err != nil {
+		t.Fatalf("the exec'd process is gone too (%v): the test proved nothing", err)
 	}
 }
