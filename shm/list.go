@@ -18,8 +18,8 @@ import (
 // [-Len(), Len()); a string or []byte longer than its item's capacity is
 // an error that changes nothing; a value that cannot round-trip (an
 // unsupported type, an integer beyond int64, a string that is not UTF-8,
-// a string or []byte ending in a NUL byte, which Python strips) is an
-// error before anything is written or created.
+// a string or []byte ending in a NUL byte, which Python strips: CPython
+// gh-96779) is an error before anything is written or created.
 //
 // Concurrency: an item spans three places in Python's layout (its data,
 // its 8-byte format and its 1-byte type code), and the layout has no spare
@@ -65,8 +65,8 @@ var (
 // empty name picks a random one, as Create does. A string or []byte item's
 // capacity is its length in bytes rounded up to the next multiple of 8 (7
 // bytes give 8, 8 give 16), as in Python; for a non-ASCII string that is
-// more than Python 3.11 gives, which counts characters and silently cuts
-// the UTF-8 short, and Python reads the list all the same. The segment is
+// more than Python gives, which counts characters and silently cuts the
+// UTF-8 short (CPython gh-145261), and Python reads the list all the same. The segment is
 // 8*(2*len(items)+2) + len(items) bytes plus the capacities. Every item is
 // checked before the segment is created: an item of an unsupported type,
 // or one that could not read back the same, is an error matching
