@@ -8,8 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
 	"slices"
 	"time"
 )
@@ -18,10 +16,10 @@ import (
 type Config struct {
 	File   string // the file to time; "" generates Size bytes of text
 	Size   int64  // with File "": the size generated; with File: repeat File up to Size bytes (0: as is)
-	Runs   int    // timed runs per cell
+	Runs   int    // timed repetitions per cell
 	Python bool   // also time the seed's own Python functions
-	// Cold evicts the file from the page cache before every timed run, so
-	// that each run reads from the disk (Linux only).
+	// Cold evicts the file from the page cache before every timed call, so
+	// that each call reads from the disk (Linux only).
 	Cold bool
 	// Only, when not empty, limits the comparisons to these names.
 	Only []string
@@ -29,15 +27,17 @@ type Config struct {
 	TempDir string
 	// Notes receives notes for the user (skipped parts); nil discards them.
 	Notes io.Writer
-	// Progress, if not nil, is called after each run with the number done
-	// and the total.
+	// Progress, if not nil, is called after each repetition with the
+	// number done and the total.
 	Progress func(done, total int)
 }
 
-// Stats summarises the runs of one cell.
+// Stats summarises the repetitions of one cell.
 type Stats struct {
-	Median, Min, Max time.Duration
-	N                int
+	Median, Min, Max time.Duration // per call
+	N                int           // repetitions
+	Calls            int           // calls per repetition
+	Faults           float64       // page faults per call, the median over repetitions; -1: unknown
 }
 
 func summarize(ds []time.Duration) Stats {
@@ -50,7 +50,19 @@ func summarize(ds []time.Duration) Stats {
 	if len(s)%2 == 0 {
 		med = (s[len(s)/2-1] + s[len(s)/2]) / 2
 	}
-	return Stats{Median: med, Min: s[0], Max: s[len(s)-1], N: len(s)}
+	return Stats{Median: med, Min: s[0], Max: s[len(s)-1], N: len(s), Calls: 1}
+}
+
+func median(fs []float64) float64 {
+	if len(fs) == 0 {
+		return -1
+	}
+	s := slices.Clone(fs)
+	slices.Sort(s)
+	if len(s)%2 == 0 {
+		return (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	return s[len(s)/2]
 }
 
 // Result is one comparison's row: a Stats per column (N == 0 when the
@@ -58,6 +70,9 @@ func summarize(ds []time.Duration) Stats {
 type Result struct {
 	Name  string
 	Cells [numColumns]Stats
+	// Probes are the extra measurements the row's "Why" cites, when it
+	// missed a target (see probes).
+	Probes []Probe
 }
 
 // Has reports whether column c was timed.
@@ -78,13 +93,120 @@ type Report struct {
 	File    string // as given, or "generated"
 	Bytes   int64
 	Runs    int
-	Cache   string // "warm": everything ran once, untimed, first; "cold": evicted before each run
+	Cache   string // "warm": everything ran once, untimed, first; "cold": evicted before each call
 	Python  string // the python3 version, when it ran
+	MinRep  time.Duration
 	Results []Result
 }
 
-// Run times the comparisons as cfg says. The page cache is warmed by one
-// untimed run of every cell, which also checks that the columns agree.
+// MinRep is the least time one repetition of a cell lasts: its number of
+// calls is chosen, as timeit's autorange does, so that a repetition takes
+// at least this long and the clock's resolution and one call's noise do not
+// matter.
+const MinRep = 10 * time.Millisecond
+
+// Protocol says, in one paragraph for the output, how every cell is timed.
+func (r *Report) Protocol() string {
+	s := fmt.Sprintf("Protocol, the same in Go and Python: every cell runs once untimed (the columns' results are checked to agree), "+
+		"then %d repetitions of N calls, N chosen per cell so that a repetition lasts at least %v; "+
+		"the cell is the time per call, median (min–max) over the repetitions, with the page faults per call in brackets. "+
+		"No forced GC in either language. The repetitions of all columns, Go and Python, are interleaved and rotated, "+
+		"so both meet the same machine.", r.Runs, MinRep)
+	if r.Cache == "cold" {
+		s += " Before every call, untimed, the file is evicted from the page cache (and for replace, first restored)."
+	} else {
+		s += " replace restores its file (copy + fsync), untimed, before every call, identically in both."
+	}
+	return s
+}
+
+// A timer is one cell: one column's code on the bench's file.
+type timer interface {
+	// warm makes one untimed call and returns its result, and for a
+	// comparison that changes the file, the SHA-256 of the file it left.
+	warm() (check int, sum string, err error)
+	// rep makes n calls and returns their total time and page faults.
+	rep(n int) (time.Duration, int64, error)
+}
+
+// A goCell is a Go column's op on a file; prepare, when not nil, runs
+// untimed before every call.
+type goCell struct {
+	op      Op
+	path    string
+	prepare func() error
+	mutates bool
+}
+
+func (c goCell) warm() (int, string, error) {
+	if c.prepare != nil {
+		if err := c.prepare(); err != nil {
+			return 0, "", err
+		}
+	}
+	v, err := c.op(c.path)
+	if err != nil || !c.mutates {
+		return v, "", err
+	}
+	sum, err := fileSum(c.path)
+	return v, fmt.Sprintf("%x", sum), err
+}
+
+func (c goCell) rep(n int) (time.Duration, int64, error) {
+	if c.prepare == nil {
+		f0 := faults()
+		t0 := time.Now()
+		for range n {
+			if _, err := c.op(c.path); err != nil {
+				return 0, 0, err
+			}
+		}
+		d := time.Since(t0)
+		return d, faults() - f0, nil
+	}
+	var total time.Duration
+	var flt int64
+	for range n {
+		if err := c.prepare(); err != nil {
+			return 0, 0, err
+		}
+		f0 := faults()
+		t0 := time.Now()
+		_, err := c.op(c.path)
+		total += time.Since(t0)
+		flt += faults() - f0
+		if err != nil {
+			return 0, 0, err
+		}
+	}
+	return total, flt, nil
+}
+
+// autorange returns the number of calls, 1, 2, 5, 10, 20, 50, ..., from
+// which one repetition of t lasts at least min.
+func autorange(t timer, min time.Duration) (int, error) {
+	for n := 1; ; {
+		d, _, err := t.rep(n)
+		if err != nil || d >= min || n >= 1e7 {
+			return n, err
+		}
+		switch s := fmt.Sprint(n); s[0] {
+		case '2':
+			n = n / 2 * 5
+		default:
+			n *= 2
+		}
+	}
+}
+
+// A cell is a column and its timer.
+type cell struct {
+	col Column
+	t   timer
+	n   int // calls per repetition
+}
+
+// Run times the comparisons as cfg says: see Report.Protocol.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Runs < 1 {
 		return nil, fmt.Errorf("runs must be at least 1, not %d", cfg.Runs)
@@ -110,12 +232,25 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: not a regular file", cfg.File)
 	}
-	rep := &Report{File: name, Bytes: fi.Size(), Runs: cfg.Runs, Cache: "warm"}
+	rep := &Report{File: name, Bytes: fi.Size(), Runs: cfg.Runs, Cache: "warm", MinRep: MinRep}
 	if cfg.Cold {
 		if err := evict(path); err != nil {
 			return nil, fmt.Errorf("cold page cache: %w", err)
 		}
 		rep.Cache = "cold"
+	}
+	var py *pyServer
+	if cfg.Python {
+		py, err = startPython(ctx, path, dir, cfg.Cold)
+		switch {
+		case errors.Is(err, errNoPython):
+			fmt.Fprintln(notes, "mmap bench: python3 not found; the python columns are skipped")
+		case err != nil:
+			return nil, err
+		default:
+			defer py.close()
+			rep.Python = py.Version
+		}
 	}
 	var comps []Comparison
 	for _, c := range Comparisons() {
@@ -123,35 +258,24 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			comps = append(comps, c)
 		}
 	}
-	b := &bencher{cold: cfg.Cold, path: path, work: filepath.Join(dir, "work.txt"), total: len(comps) * len(goColumns) * (cfg.Runs + 1), progress: cfg.Progress}
-	runtime.LockOSThread() // see timed
-	defer runtime.UnlockOSThread()
+	b := &bencher{cold: cfg.Cold, path: path, work: filepath.Join(dir, "work.txt"), progress: cfg.Progress}
+	ncells := len(goColumns)
+	if py != nil {
+		ncells += len(pyColumns)
+	}
+	b.total = len(comps) * ncells * (cfg.Runs + 1)
 	for _, c := range comps {
-		if err := b.warm(c); err != nil {
+		cells := b.cells(c, py)
+		if err := b.warm(c, cells); err != nil {
 			return nil, err
 		}
-		times, err := b.timed(ctx, c, cfg.Runs)
+		res, err := b.timed(ctx, c, cells, cfg.Runs)
 		if err != nil {
 			return nil, err
 		}
-		res := Result{Name: c.Name}
-		for _, col := range goColumns {
-			res.Cells[col] = summarize(times[col])
-		}
-		// The seed's Python functions run right after the Go columns of
-		// the same comparison, so that both meet the same machine.
-		if cfg.Python {
-			py, err := runPython(ctx, path, dir, cfg.Runs, cfg.Cold, c.Name)
-			switch {
-			case errors.Is(err, errNoPython):
-				fmt.Fprintln(notes, "mmap bench: python3 not found; the python columns are skipped")
-				cfg.Python = false
-			case err != nil:
+		if py != nil && !cfg.Cold && len(res.missed()) > 0 {
+			if res.Probes, err = runProbes(ctx, c, b.path, dir, cfg.Runs); err != nil {
 				return nil, err
-			default:
-				rep.Python = py.Version
-				res.Cells[PythonRegular] = py.Results[c.Name]["regular"].stats()
-				res.Cells[PythonMmap] = py.Results[c.Name]["mmap"].stats()
 			}
 		}
 		rep.Results = append(rep.Results, res)
@@ -183,8 +307,8 @@ func prepare(cfg Config, dir string) (path, name string, err error) {
 
 // A bencher runs the cells of the comparisons on one file.
 type bencher struct {
-	cold        bool   // evict the file before every timed run
-	path, work  string // the file, and the copy that mutating runs change
+	cold        bool   // evict the file before every timed call
+	path, work  string // the file, and the copy that mutating calls change
 	done, total int
 	progress    func(done, total int)
 }
@@ -196,99 +320,121 @@ func (b *bencher) step() {
 	}
 }
 
-// target returns the file c's next run works on: for a comparison that
-// changes it, a fresh copy, made now.
-func (b *bencher) target(c Comparison) (string, error) {
-	if !c.Mutates {
-		return b.path, nil
+// target returns the file c's calls work on.
+func (b *bencher) target(c Comparison) string {
+	if c.Mutates {
+		return b.work
 	}
-	return b.work, copyFile(b.work, b.path)
+	return b.path
 }
 
-// warm runs every column of c once, untimed, and checks that they agree:
-// on the value they return, or for a comparison that changes the file, on
-// the file they leave.
-func (b *bencher) warm(c Comparison) error {
-	var first int
-	var firstSum [32]byte
-	for i, col := range goColumns {
-		target, err := b.target(c)
-		if err != nil {
-			return err
-		}
-		got, err := c.Ops[col](target)
-		if err != nil {
-			return fmt.Errorf("%s, %s: %w", c.Name, col, err)
-		}
-		if c.Mutates {
-			sum, err := fileSum(target)
-			switch {
-			case err != nil:
+// cells returns c's cells, the Go columns' and, with py, the Python ones.
+func (b *bencher) cells(c Comparison, py *pyServer) []*cell {
+	target := b.target(c)
+	var prep func() error
+	switch {
+	case c.Mutates:
+		prep = func() error {
+			if err := copyFile(target, b.path); err != nil {
 				return err
-			case i == 0:
-				firstSum = sum
-			case sum != firstSum:
-				return fmt.Errorf("%s: %s left another file than %s", c.Name, col, goColumns[0])
 			}
-		} else if i == 0 {
-			first = got
-		} else if got != first {
-			return fmt.Errorf("%s: %s got %d, %s got %d", c.Name, col, got, goColumns[0], first)
+			if b.cold {
+				return evict(target)
+			}
+			return nil
+		}
+	case b.cold:
+		prep = func() error { return evict(target) }
+	}
+	var cells []*cell
+	for _, col := range goColumns {
+		cells = append(cells, &cell{col: col, t: goCell{op: c.Ops[col], path: target, prepare: prep, mutates: c.Mutates}})
+	}
+	if py != nil {
+		for _, col := range pyColumns {
+			cells = append(cells, &cell{col: col, t: pyCell{s: py, name: c.Name, col: col}})
+		}
+	}
+	return cells
+}
+
+// textColumn reports whether c works on decoded text, counting characters.
+func textColumn(c Column) bool { return c == SeedRegular || c == PythonRegular }
+
+// warm runs every cell of c once, untimed, checks that they agree, and
+// picks each one's number of calls per repetition. The columns agree on
+// the value they return (the text columns among themselves, counting
+// characters, the others in bytes), or for a comparison that changes the
+// file, on the file they leave.
+func (b *bencher) warm(c Comparison, cells []*cell) error {
+	type first struct {
+		col Column
+		v   int
+		set bool
+	}
+	var text, raw first
+	var sum0 string
+	var sumCol Column
+	for i, ce := range cells {
+		v, sum, err := ce.t.warm()
+		if err != nil {
+			return fmt.Errorf("%s, %s: %w", c.Name, ce.col, err)
+		}
+		switch f := &raw; {
+		case c.Mutates:
+			if i == 0 {
+				sum0, sumCol = sum, ce.col
+			} else if sum != sum0 {
+				return fmt.Errorf("%s: %s left another file than %s", c.Name, ce.col, sumCol)
+			}
+		default:
+			if textColumn(ce.col) {
+				f = &text
+			}
+			if !f.set {
+				*f = first{ce.col, v, true}
+			} else if v != f.v {
+				return fmt.Errorf("%s: %s got %d, %s got %d", c.Name, ce.col, v, f.col, f.v)
+			}
+		}
+		if ce.n, err = autorange(ce.t, MinRep); err != nil {
+			return fmt.Errorf("%s, %s: %w", c.Name, ce.col, err)
 		}
 		b.step()
 	}
 	return nil
 }
 
-// timed times runs runs of every Go column of c.
-//
-// Each run starts on the same OS thread (Run locks it), after a GC that
-// also returns the free heap to the OS, and a short spin. Returning the heap
-// now keeps the runtime's background scavenger (madvise DONTNEED, which
-// flushes TLBs) out of the timed run, and makes every column that allocates
-// pay for fresh memory, as Python's large allocations always do. The spin
-// matters because waiting for the GC lets the vCPU go idle, and the first
-// microseconds after it wakes run several times slower (measured: Open+Find
-// 40 µs back to back, 90-150 µs after an idle wait). Python's gc.collect()
-// leaves its thread running too.
-func (b *bencher) timed(ctx context.Context, c Comparison, runs int) ([numColumns][]time.Duration, error) {
+// timed times runs repetitions of every cell of c, interleaved: each round
+// makes one repetition of every cell, in an order rotated from round to
+// round, so that no cell always follows another's garbage or idle time.
+func (b *bencher) timed(ctx context.Context, c Comparison, cells []*cell, runs int) (Result, error) {
 	var times [numColumns][]time.Duration
+	var flts [numColumns][]float64
 	for run := range runs {
-		// Rotate the order of the columns from run to run, so that no
-		// column always runs right after another's garbage.
-		for k := range goColumns {
+		for k := range cells {
 			if err := ctx.Err(); err != nil {
-				return times, err
+				return Result{}, err
 			}
-			col := goColumns[(run+k)%len(goColumns)]
-			target, err := b.target(c)
+			ce := cells[(run+k)%len(cells)]
+			d, f, err := ce.t.rep(ce.n)
 			if err != nil {
-				return times, err
+				return Result{}, fmt.Errorf("%s, %s: %w", c.Name, ce.col, err)
 			}
-			if b.cold {
-				if err := evict(target); err != nil {
-					return times, err
-				}
+			times[ce.col] = append(times[ce.col], d/time.Duration(ce.n))
+			if f >= 0 {
+				flts[ce.col] = append(flts[ce.col], float64(f)/float64(ce.n))
 			}
-			debug.FreeOSMemory()
-			spin(200 * time.Microsecond)
-			t0 := time.Now()
-			_, err = c.Ops[col](target)
-			d := time.Since(t0)
-			if err != nil {
-				return times, fmt.Errorf("%s, %s: %w", c.Name, col, err)
-			}
-			times[col] = append(times[col], d)
 			b.step()
 		}
 	}
-	return times, nil
-}
-
-// spin keeps the CPU busy for d.
-func spin(d time.Duration) {
-	for t0 := time.Now(); time.Since(t0) < d; {
+	res := Result{Name: c.Name}
+	for _, ce := range cells {
+		s := summarize(times[ce.col])
+		s.Calls, s.Faults = ce.n, median(flts[ce.col])
+		res.Cells[ce.col] = s
 	}
+	return res, nil
 }
 
 func fileSum(path string) ([32]byte, error) {
