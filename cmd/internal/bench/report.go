@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -150,7 +151,10 @@ func (r *Report) WriteTable(w io.Writer) error {
 // made it, the protocol, the table and the reasons.
 func (r *Report) WriteMarkdown(w io.Writer, command string) error {
 	fmt.Fprintf(w, "`%s`\n\n", command)
-	fmt.Fprintf(w, "%s, %s bytes, page cache %s", r.File, thousands(r.Bytes), r.Cache)
+	if h := r.headline(); h != "" {
+		fmt.Fprintf(w, "%s\n\n", h)
+	}
+	fmt.Fprintf(w, "%s, %s bytes, page cache %s", filepath.Base(r.File), thousands(r.Bytes), r.Cache)
 	if r.Python != "" {
 		fmt.Fprintf(w, ", python3 %s", r.Python)
 	}

@@ -31,7 +31,7 @@ func BenchmarkOpenReadClose(b *testing.B) {
 	path := makeFile(b, 4096)
 	buf := make([]byte, 4096)
 	interleave(b, []peer{
-		{"mmapkit", func() error {
+		{name: "mmapkit", op: func() error {
 			m, err := mmap.Open(path)
 			if err != nil {
 				return err
@@ -41,7 +41,7 @@ func BenchmarkOpenReadClose(b *testing.B) {
 			}
 			return m.Close()
 		}},
-		{"x-exp-mmap", func() error {
+		{name: "x-exp-mmap", op: func() error {
 			r, err := xmmap.Open(path)
 			if err != nil {
 				return err
@@ -51,7 +51,7 @@ func BenchmarkOpenReadClose(b *testing.B) {
 			}
 			return r.Close()
 		}},
-		{"edsrzf", func() error {
+		{name: "edsrzf", op: func() error {
 			f, err := os.Open(path)
 			if err != nil {
 				return err
@@ -64,7 +64,7 @@ func BenchmarkOpenReadClose(b *testing.B) {
 			copy(buf, m)
 			return m.Unmap()
 		}},
-		{"os.ReadFile", func() error {
+		{name: "os.ReadFile", op: func() error {
 			_, err := os.ReadFile(path)
 			return err
 		}},
@@ -110,10 +110,10 @@ func BenchmarkReadAt4K(b *testing.B) {
 		}
 	}
 	interleave(b, []peer{
-		{"mmapkit", at(ours.ReadAt)},
-		{"x-exp-mmap", at(x.ReadAt)},
-		{"edsrzf-unguarded", at(func(p []byte, off int64) (int, error) { return copy(p, e[off:off+4096]), nil })},
-		{"os.File.ReadAt", at(f.ReadAt)},
+		{name: "mmapkit", op: at(ours.ReadAt)},
+		{name: "x-exp-mmap", op: at(x.ReadAt)},
+		{name: "edsrzf-unguarded", op: at(func(p []byte, off int64) (int, error) { return copy(p, e[off:off+4096]), nil })},
+		{name: "os.File.ReadAt", op: at(f.ReadAt)},
 	})
 }
 
@@ -152,18 +152,18 @@ func BenchmarkFindAbsent(b *testing.B) {
 		bufs[i] = make([]byte, 1<<20)
 	}
 	interleave(b, []peer{
-		{"mmapkit", func() error {
+		{name: "mmapkit", op: func() error {
 			if i, err := ours.Find(needle); err != nil || i != -1 {
 				return errors.Join(err, errFound)
 			}
 			return nil
 		}},
-		{"edsrzf-bytes.Index", func() error {
+		{name: "edsrzf-bytes.Index", op: func() error {
 			return split(size, len(needle), workers, func(_, lo, hi int) bool {
 				return bytes.Index(e[lo:hi], needle) >= 0
 			})
 		}},
-		{"x-exp-mmap-copy", func() error {
+		{name: "x-exp-mmap-copy", op: func() error {
 			return split(size, len(needle), workers, func(w, lo, hi int) bool {
 				buf := bufs[w]
 				for off := lo; off < hi; off += len(buf) - len(needle) + 1 {

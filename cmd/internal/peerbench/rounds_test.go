@@ -9,10 +9,12 @@ import (
 )
 
 // A peer is one library's way of doing a benchmark's job; op makes one
-// call.
+// call. enter, when not nil, runs before each repetition, untimed, and
+// returns what undoes it after.
 type peer struct {
-	name string
-	op   func() error
+	name  string
+	op    func() error
+	enter func() (exit func())
 }
 
 // minRep is the least time one repetition of a peer lasts.
@@ -33,6 +35,9 @@ func rounds() int {
 func interleave(b *testing.B, peers []peer) {
 	b.Helper()
 	rep := func(p peer, n int) time.Duration {
+		if p.enter != nil {
+			defer p.enter()()
+		}
 		t0 := time.Now()
 		for range n {
 			if err := p.op(); err != nil {
