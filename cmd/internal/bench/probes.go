@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
+	"sync"
 	"time"
 
 	"github.com/mmapkit/mmap"
@@ -55,6 +57,14 @@ func probes(c Comparison, path string) []probeOp {
 				}
 				return len(fiveLetters().FindAllIndex(data, -1)), nil
 			}},
+			probeOp{name: "Open + CountRegexp with the standard regexp instead of go-re2", op: func(path string) (int, error) {
+				m, err := mmap.Open(path)
+				if err != nil {
+					return 0, err
+				}
+				defer m.Close()
+				return m.CountRegexp(stdFiveLetters())
+			}},
 			probeOp{name: "go-re2 alone over the bytes in memory, split over GOMAXPROCS goroutines", op: func(path string) (int, error) {
 				if err := load(path); err != nil {
 					return 0, err
@@ -70,6 +80,9 @@ func probes(c Comparison, path string) []probeOp {
 	}
 	return ps
 }
+
+// stdFiveLetters is the seed's regex in the standard library's engine.
+var stdFiveLetters = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(FiveLetterWords) })
 
 // runProbes times c's probes on path, runs repetitions each, interleaved;
 // a comparison that changes the file works on a copy in dir, restored
