@@ -120,6 +120,9 @@ func BenchmarkSeed(b *testing.B) {
 	for _, c := range Comparisons() {
 		b.Run(c.Name, func(b *testing.B) {
 			for _, col := range goColumns {
+				if c.Ops[col] == nil {
+					continue // the mmap column's call
+				}
 				b.Run(col.String(), func(b *testing.B) {
 					b.SetBytes(fi.Size())
 					target := path

@@ -1,18 +1,16 @@
 package bench
 
 import (
-	"context"
 	"os"
-	"path/filepath"
 	"regexp"
 	"sync"
-	"time"
 
 	"github.com/mmapkit/mmap"
 )
 
 // A Probe is one extra measurement a row's "Why" cites: a part of the work
-// timed on its own, with the same protocol as the cells.
+// timed on its own, in the same interleaved rounds as the cells (only with
+// --python and a warm cache, where the targets apply).
 type Probe struct {
 	Name  string
 	Stats Stats
@@ -29,16 +27,16 @@ func probes(c Comparison, path string) []probeOp {
 	ps := rawProbes(c.Name, path)
 	switch c.Name {
 	case "read":
-		var data []byte
+		var data, out []byte
 		ps = append(ps, probeOp{name: "copy of the file's bytes from memory to memory (what m.read() adds)", op: func(path string) (int, error) {
 			if data == nil {
 				var err error
 				if data, err = os.ReadFile(path); err != nil {
 					return 0, err
 				}
-				regularOut = make([]byte, len(data))
+				out = make([]byte, len(data))
 			}
-			return copy(regularOut, data), nil
+			return copy(out, data), nil
 		}})
 	case "regex":
 		var data []byte
@@ -83,53 +81,3 @@ func probes(c Comparison, path string) []probeOp {
 
 // stdFiveLetters is the seed's regex in the standard library's engine.
 var stdFiveLetters = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(FiveLetterWords) })
-
-// runProbes times c's probes on path, runs repetitions each, interleaved;
-// a comparison that changes the file works on a copy in dir, restored
-// before every call as the cells' is.
-func runProbes(ctx context.Context, c Comparison, path, dir string, runs int) ([]Probe, error) {
-	target := path
-	var prep func() error
-	if c.Mutates {
-		target = filepath.Join(dir, "probe.txt")
-		prep = func() error { return copyFile(target, path) }
-	}
-	ps := probes(c, target)
-	cells := make([]goCell, len(ps))
-	ns := make([]int, len(ps))
-	for i, p := range ps {
-		cells[i] = goCell{op: p.op, path: target, prepare: prep}
-		if _, _, err := cells[i].warm(); err != nil {
-			return nil, err
-		}
-		var err error
-		if ns[i], err = autorange(cells[i], MinRep); err != nil {
-			return nil, err
-		}
-	}
-	times := make([][]time.Duration, len(ps))
-	flts := make([][]float64, len(ps))
-	for run := range runs {
-		for k := range ps {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			i := (run + k) % len(ps)
-			d, f, err := cells[i].rep(ns[i])
-			if err != nil {
-				return nil, err
-			}
-			times[i] = append(times[i], d/time.Duration(ns[i]))
-			if f >= 0 {
-				flts[i] = append(flts[i], float64(f)/float64(ns[i]))
-			}
-		}
-	}
-	out := make([]Probe, len(ps))
-	for i, p := range ps {
-		s := summarize(times[i])
-		s.Calls, s.Faults = ns[i], median(flts[i])
-		out[i] = Probe{Name: p.name, Stats: s}
-	}
-	return out, nil
-}

@@ -21,6 +21,7 @@ func rawProbes(name, path string) []probeOp {
 	default:
 		return nil
 	}
+	buf := make([]byte, firstChunk)
 	return []probeOp{
 		{name: "raw open+close", op: func(path string) (int, error) {
 			fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
@@ -41,10 +42,7 @@ func rawProbes(name, path string) []probeOp {
 				return 0, err
 			}
 			defer unix.Close(fd)
-			if len(regularOut) < firstChunk {
-				regularOut = make([]byte, firstChunk)
-			}
-			return unix.Pread(fd, regularOut[:firstChunk], int64(at))
+			return unix.Pread(fd, buf, int64(at))
 		}},
 	}
 }

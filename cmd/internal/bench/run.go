@@ -70,7 +70,7 @@ func median(fs []float64) float64 {
 type Result struct {
 	Name  string
 	Cells [numColumns]Stats
-	// Probes are the extra measurements the row's "Why" cites, when it
+	// Probes are the extra measurements the row's "Why" cites when it
 	// missed a target (see probes).
 	Probes []Probe
 }
@@ -199,11 +199,12 @@ func autorange(t timer, min time.Duration) (int, error) {
 	}
 }
 
-// A cell is a column and its timer.
+// A cell is a column and its timer, or a probe (see probes) and its timer.
 type cell struct {
-	col Column
-	t   timer
-	n   int // calls per repetition
+	col   Column
+	probe string // not "": the cell is this probe, not column col
+	t     timer
+	n     int // calls per repetition
 }
 
 // Run times the comparisons as cfg says: see Report.Protocol.
@@ -259,24 +260,20 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}
 	b := &bencher{cold: cfg.Cold, path: path, work: filepath.Join(dir, "work.txt"), progress: cfg.Progress}
-	ncells := len(goColumns)
-	if py != nil {
-		ncells += len(pyColumns)
-	}
-	b.total = len(comps) * ncells * (cfg.Runs + 1)
+	var all [][]*cell
 	for _, c := range comps {
 		cells := b.cells(c, py)
+		all = append(all, cells)
+		b.total += len(cells) * (cfg.Runs + 1)
+	}
+	for k, c := range comps {
+		cells := all[k]
 		if err := b.warm(c, cells); err != nil {
 			return nil, err
 		}
 		res, err := b.timed(ctx, c, cells, cfg.Runs)
 		if err != nil {
 			return nil, err
-		}
-		if py != nil && !cfg.Cold && len(res.missed()) > 0 {
-			if res.Probes, err = runProbes(ctx, c, b.path, dir, cfg.Runs); err != nil {
-				return nil, err
-			}
 		}
 		rep.Results = append(rep.Results, res)
 	}
@@ -348,11 +345,19 @@ func (b *bencher) cells(c Comparison, py *pyServer) []*cell {
 	}
 	var cells []*cell
 	for _, col := range goColumns {
-		cells = append(cells, &cell{col: col, t: goCell{op: c.Ops[col], path: target, prepare: prep, mutates: c.Mutates}})
+		if c.Ops[col] != nil {
+			cells = append(cells, &cell{col: col, t: goCell{op: c.Ops[col], path: target, prepare: prep, mutates: c.Mutates}})
+		}
 	}
 	if py != nil {
 		for _, col := range pyColumns {
 			cells = append(cells, &cell{col: col, t: pyCell{s: py, name: c.Name, col: col}})
+		}
+		if !b.cold {
+			// The parts a row's reason cites, timed in the same rounds.
+			for _, p := range probes(c, target) {
+				cells = append(cells, &cell{probe: p.name, t: goCell{op: p.op, path: target, prepare: prep}})
+			}
 		}
 	}
 	return cells
@@ -378,9 +383,10 @@ func (b *bencher) warm(c Comparison, cells []*cell) error {
 	for i, ce := range cells {
 		v, sum, err := ce.t.warm()
 		if err != nil {
-			return fmt.Errorf("%s, %s: %w", c.Name, ce.col, err)
+			return fmt.Errorf("%s, %s: %w", c.Name, ce.name(), err)
 		}
 		switch f := &raw; {
+		case ce.probe != "": // a part of the work: nothing to agree on
 		case c.Mutates:
 			if i == 0 {
 				sum0, sumCol = sum, ce.col
@@ -398,7 +404,7 @@ func (b *bencher) warm(c Comparison, cells []*cell) error {
 			}
 		}
 		if ce.n, err = autorange(ce.t, MinRep); err != nil {
-			return fmt.Errorf("%s, %s: %w", c.Name, ce.col, err)
+			return fmt.Errorf("%s, %s: %w", c.Name, ce.name(), err)
 		}
 		b.step()
 	}
@@ -409,32 +415,47 @@ func (b *bencher) warm(c Comparison, cells []*cell) error {
 // makes one repetition of every cell, in an order rotated from round to
 // round, so that no cell always follows another's garbage or idle time.
 func (b *bencher) timed(ctx context.Context, c Comparison, cells []*cell, runs int) (Result, error) {
-	var times [numColumns][]time.Duration
-	var flts [numColumns][]float64
+	times := make([][]time.Duration, len(cells))
+	flts := make([][]float64, len(cells))
 	for run := range runs {
 		for k := range cells {
 			if err := ctx.Err(); err != nil {
 				return Result{}, err
 			}
-			ce := cells[(run+k)%len(cells)]
+			i := (run + k) % len(cells)
+			ce := cells[i]
 			d, f, err := ce.t.rep(ce.n)
 			if err != nil {
-				return Result{}, fmt.Errorf("%s, %s: %w", c.Name, ce.col, err)
+				return Result{}, fmt.Errorf("%s, %s: %w", c.Name, ce.name(), err)
 			}
-			times[ce.col] = append(times[ce.col], d/time.Duration(ce.n))
+			times[i] = append(times[i], d/time.Duration(ce.n))
 			if f >= 0 {
-				flts[ce.col] = append(flts[ce.col], float64(f)/float64(ce.n))
+				flts[i] = append(flts[i], float64(f)/float64(ce.n))
 			}
 			b.step()
 		}
 	}
 	res := Result{Name: c.Name}
-	for _, ce := range cells {
-		s := summarize(times[ce.col])
-		s.Calls, s.Faults = ce.n, median(flts[ce.col])
-		res.Cells[ce.col] = s
+	for i, ce := range cells {
+		s := summarize(times[i])
+		s.Calls, s.Faults = ce.n, median(flts[i])
+		if ce.probe != "" {
+			res.Probes = append(res.Probes, Probe{Name: ce.probe, Stats: s})
+		} else {
+			res.Cells[ce.col] = s
+		}
+	}
+	if c.Ops[Best] == nil {
+		res.Cells[Best] = res.Cells[Mmap]
 	}
 	return res, nil
+}
+
+func (ce *cell) name() string {
+	if ce.probe != "" {
+		return ce.probe
+	}
+	return ce.col.String()
 }
 
 func fileSum(path string) ([32]byte, error) {
