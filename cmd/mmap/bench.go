@@ -14,7 +14,7 @@ import (
 
 // defaultRuns keeps the default bench (the book, with --python) about a
 // minute on a 2-core machine.
-const defaultRuns = 11
+const defaultRuns = 15
 
 // sweep is the file sizes --sizes measures.
 var sweep = []int64{1 << 20, 16 << 20, 128 << 20, 1 << 30}
