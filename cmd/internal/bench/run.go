@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -110,8 +111,8 @@ func (r *Report) Protocol() string {
 	s := fmt.Sprintf("Protocol, the same in Go and Python: every cell runs once untimed (the columns' results are checked to agree), "+
 		"then %d repetitions of N calls, N chosen per cell so that a repetition lasts at least %v; "+
 		"the cell is the time per call, median (min–max) over the repetitions, with the page faults per call in brackets. "+
-		"No forced GC in either language. The repetitions of all columns, Go and Python, are interleaved and rotated, "+
-		"so both meet the same machine.", r.Runs, MinRep)
+		"No forced GC in either language. The repetitions of all columns, Go and Python, are interleaved, "+
+		"in an order shuffled from round to round, so both meet the same machine and no cell always follows the same one.", r.Runs, MinRep)
 	if r.Cache == "cold" {
 		s += " Before every call, untimed, the file is evicted from the page cache (and for replace, first restored)."
 	} else {
@@ -412,17 +413,19 @@ func (b *bencher) warm(c Comparison, cells []*cell) error {
 }
 
 // timed times runs repetitions of every cell of c, interleaved: each round
-// makes one repetition of every cell, in an order rotated from round to
-// round, so that no cell always follows another's garbage or idle time.
+// makes one repetition of every cell, in an order shuffled from round to
+// round (a fixed seed, so runs are alike), so that no cell always follows
+// another's garbage or idle time: a rotation would keep each cell's
+// predecessor.
 func (b *bencher) timed(ctx context.Context, c Comparison, cells []*cell, runs int) (Result, error) {
 	times := make([][]time.Duration, len(cells))
 	flts := make([][]float64, len(cells))
-	for run := range runs {
-		for k := range cells {
+	order := rand.New(rand.NewPCG(0x6d6d6170, uint64(len(cells))))
+	for range runs {
+		for _, i := range order.Perm(len(cells)) {
 			if err := ctx.Err(); err != nil {
 				return Result{}, err
 			}
-			i := (run + k) % len(cells)
 			ce := cells[i]
 			d, f, err := ce.t.rep(ce.n)
 			if err != nil {

@@ -7,8 +7,9 @@
 //
 // Each benchmark times its peers itself, in rounds: every round makes one
 // repetition of every peer (N calls, N chosen so that a repetition lasts
-// at least 20 ms), in an order rotated from round to round, so that drift
-// on a shared machine meets every peer alike; -count would instead run the
+// at least 20 ms), in an order shuffled from round to round, so that drift
+// on a shared machine meets every peer alike and none always follows the
+// same one; -count would instead run the
 // repetitions of one peer back to back. A peer's ns/op is its median over
 // the rounds, and peer/mmapkit its time over ours, pair by pair within a
 // round, median (min-max). Peers that scan run on as many goroutines as

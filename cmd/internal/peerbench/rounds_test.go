@@ -2,6 +2,7 @@ package peerbench
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -57,9 +58,9 @@ func interleave(b *testing.B, peers []peer) {
 	}
 	R := rounds()
 	per := make([][]float64, len(peers)) // ns per call, by peer, by round
-	for r := range R {
-		for k := range peers {
-			i := (r + k) % len(peers)
+	order := rand.New(rand.NewPCG(1, uint64(len(peers))))
+	for range R {
+		for _, i := range order.Perm(len(peers)) {
 			per[i] = append(per[i], float64(rep(peers[i], ns[i]).Nanoseconds())/float64(ns[i]))
 		}
 	}
