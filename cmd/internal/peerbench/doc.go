@@ -7,7 +7,7 @@
 //
 // Each benchmark times its peers itself, in rounds: every round makes one
 // repetition of every peer (N calls, N chosen so that a repetition lasts
-// at least 20 ms), in an order shuffled from round to round, so that drift
+// at least 50 ms), in an order shuffled from round to round, so that drift
 // on a shared machine meets every peer alike and none always follows the
 // same one; -count would instead run the
 // repetitions of one peer back to back. A peer's ns/op is its median over

@@ -18,8 +18,15 @@ type peer struct {
 	enter func() (exit func())
 }
 
-// minRep is the least time one repetition of a peer lasts.
-const minRep = 20 * time.Millisecond
+// minRep is the least time one repetition of a peer lasts: long enough to
+// average the bursts of a shared machine's load; -short (CI's smoke) takes
+// less.
+func minRep() time.Duration {
+	if testing.Short() {
+		return 10 * time.Millisecond
+	}
+	return 50 * time.Millisecond
+}
 
 // rounds is how many rounds interleave: fewer with -short, which CI's bench
 // smoke uses.
@@ -27,7 +34,7 @@ func rounds() int {
 	if testing.Short() {
 		return 2
 	}
-	return 9
+	return 11
 }
 
 // interleave times peers in rounds (see the package doc) and reports each
@@ -51,7 +58,7 @@ func interleave(b *testing.B, peers []peer) {
 	for i, p := range peers {
 		rep(p, 1) // warm
 		n := 1
-		for rep(p, n) < minRep && n < 1e8 {
+		for rep(p, n) < minRep() && n < 1e8 {
 			n *= 2
 		}
 		ns[i] = n
