@@ -114,6 +114,7 @@ func fakeReport(python bool) *Report {
 		rep.Python = "3.11.7"
 		rep.Results[0].Cells[PythonRegular] = st(8 * time.Millisecond)
 		rep.Results[0].Cells[PythonMmap] = st(22 * time.Microsecond)
+		rep.Results[0].VsPython = [2]RatioStats{{1.1, 1.0, 1.3, 3}, {2.75, 2.5, 3, 3}}
 	}
 	return rep
 }
@@ -151,6 +152,7 @@ func TestMissedTargetsExplained(t *testing.T) {
 		"`go run ./cmd/mmap bench --file book.txt --python --markdown`",
 		"| find | 9.00 ms (9.00 ms–9.00 ms) [1] |",
 		"missed: mmap 1.10x < 1.2x",
+		"| 1.10x (1.00–1.30) | 2.75x (2.50–3.00) |",
 		"Missed (mmap 1.10x < 1.2x)",
 		"No forced GC",
 	} {

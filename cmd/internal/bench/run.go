@@ -74,6 +74,31 @@ type Result struct {
 	// Probes are the extra measurements the row's "Why" cites when it
 	// missed a target (see probes).
 	Probes []Probe
+	// VsPython is python_mmap's time over the mmap and the best columns',
+	// taken round by round (the two met the machine within one round),
+	// median (min-max); N == 0 without Python.
+	VsPython [2]RatioStats
+}
+
+// RatioStats summarises a ratio taken once per round.
+type RatioStats struct {
+	Median, Min, Max float64
+	N                int
+}
+
+// pairwise returns num/den round by round, summarised.
+func pairwise(num, den []time.Duration) RatioStats {
+	var rs []float64
+	for i := range min(len(num), len(den)) {
+		if den[i] > 0 {
+			rs = append(rs, float64(num[i])/float64(den[i]))
+		}
+	}
+	if len(rs) == 0 {
+		return RatioStats{}
+	}
+	slices.Sort(rs)
+	return RatioStats{Median: median(rs), Min: rs[0], Max: rs[len(rs)-1], N: len(rs)}
 }
 
 // Has reports whether column c was timed.
@@ -439,6 +464,7 @@ func (b *bencher) timed(ctx context.Context, c Comparison, cells []*cell, runs i
 		}
 	}
 	res := Result{Name: c.Name}
+	var byCol [numColumns][]time.Duration
 	for i, ce := range cells {
 		s := summarize(times[i])
 		s.Calls, s.Faults = ce.n, median(flts[i])
@@ -446,10 +472,15 @@ func (b *bencher) timed(ctx context.Context, c Comparison, cells []*cell, runs i
 			res.Probes = append(res.Probes, Probe{Name: ce.probe, Stats: s})
 		} else {
 			res.Cells[ce.col] = s
+			byCol[ce.col] = times[i]
 		}
 	}
 	if c.Ops[Best] == nil {
 		res.Cells[Best] = res.Cells[Mmap]
+		byCol[Best] = byCol[Mmap]
+	}
+	for k, col := range []Column{Mmap, Best} {
+		res.VsPython[k] = pairwise(byCol[PythonMmap], byCol[col])
 	}
 	return res, nil
 }
