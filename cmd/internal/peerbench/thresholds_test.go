@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"runtime"
 	"testing"
 
@@ -22,6 +23,15 @@ func crossoverSizes() []int {
 		return []int{256 << 10, 4 << 20}
 	}
 	return []int{64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20, 64 << 20}
+}
+
+// regexpSizes are the sizes for the standard regexp, a hundred times slower
+// than a literal scan.
+func regexpSizes() []int {
+	if testing.Short() {
+		return []int{64 << 10}
+	}
+	return []int{16 << 10, 64 << 10, 256 << 10, 1 << 20}
 }
 
 // BenchmarkOneShotCrossover sets oneShotMmapMin (oneshot.go), the size from
@@ -71,31 +81,42 @@ func BenchmarkOneShotCrossover(b *testing.B) {
 	}
 }
 
-// BenchmarkParallelCrossover sets parallelThreshold (Find) and
-// countParallelThreshold (Count, Replace) in search.go: a resident map
-// scanned on one goroutine (GOMAXPROCS 1) against all of them. A threshold
-// is the smallest size where all-cores/one stays below 1.
+// BenchmarkParallelCrossover sets parallelThreshold (Find),
+// countParallelThreshold (Count, Replace) and regexpParallelThreshold
+// (CountRegexp) in search.go: a resident map scanned on one goroutine
+// (GOMAXPROCS 1) against all of them. A threshold is the smallest size
+// where all-cores/one stays below 1.
 func BenchmarkParallelCrossover(b *testing.B) {
 	procs := runtime.GOMAXPROCS(0)
 	if procs < 2 {
 		b.Skip("one CPU: nothing to compare")
 	}
+	words := regexp.MustCompile(`\b[a-zA-Z]{5}\b`)
 	for _, job := range []struct {
-		name string
-		run  func(m *mmap.Map) error
+		name  string
+		run   func(m *mmap.Map) error
+		sizes []int
 	}{
 		{"Find-absent", func(m *mmap.Map) error {
 			if i, err := m.Find([]byte("Zyxwvuts")); err != nil || i >= 0 {
 				return errors.Join(err, errFound)
 			}
 			return nil
-		}},
+		}, nil},
 		{"Count-the", func(m *mmap.Map) error {
 			_, err := m.Count([]byte(" the "))
 			return err
-		}},
+		}, nil},
+		{"CountRegexp-std", func(m *mmap.Map) error {
+			_, err := m.CountRegexp(words)
+			return err
+		}, regexpSizes()},
 	} {
-		for _, size := range crossoverSizes() {
+		sizes := job.sizes
+		if sizes == nil {
+			sizes = crossoverSizes()
+		}
+		for _, size := range sizes {
 			b.Run(fmt.Sprint(job.name, "/", size>>10, "KiB"), func(b *testing.B) {
 				m, err := mmap.Open(makeFile(b, size), mmap.WithPopulate())
 				if err != nil {
