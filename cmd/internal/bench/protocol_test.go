@@ -109,7 +109,7 @@ func fakeReport(python bool) *Report {
 	res.Cells[Regular] = st(10 * time.Microsecond)
 	res.Cells[Mmap] = st(20 * time.Microsecond)
 	res.Cells[Best] = st(8 * time.Microsecond)
-	rep := &Report{File: "book.txt", Bytes: 2347956, Runs: 3, Cache: "warm", Results: []Result{res}}
+	rep := &Report{File: "book.txt", Bytes: 2347956, Runs: 3, Cache: "warm", MinRep: MinRep, Results: []Result{res}}
 	if python {
 		rep.Python = "3.11.7"
 		rep.Results[0].Cells[PythonRegular] = st(8 * time.Millisecond)

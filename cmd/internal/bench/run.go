@@ -137,7 +137,7 @@ func (r *Report) Protocol() string {
 		"then %d repetitions of N calls, N chosen per cell so that a repetition lasts at least %v; "+
 		"the cell is the time per call, median (min–max) over the repetitions, with the page faults per call in brackets. "+
 		"No forced GC in either language. The repetitions of all columns, Go and Python, are interleaved, "+
-		"in an order shuffled from round to round, so both meet the same machine and no cell always follows the same one.", r.Runs, MinRep)
+		"in an order shuffled from round to round, so both meet the same machine and no cell always follows the same one.", r.Runs, r.MinRep)
 	if r.Cache == "cold" {
 		s += " Before every call, untimed, the file is evicted from the page cache (and for replace, first restored)."
 	} else {
