@@ -178,7 +178,10 @@ func (c goCell) warm() (int, string, error) {
 	return v, fmt.Sprintf("%x", sum), err
 }
 
-func (c goCell) rep(n int) (time.Duration, int64, error) {
+func (c goCell) rep(n int) (_ time.Duration, flt int64, _ error) {
+	if faults() < 0 {
+		defer func() { flt = -1 }() // the OS gives no count: unknown, not 0
+	}
 	if c.prepare == nil {
 		f0 := faults()
 		t0 := time.Now()
@@ -187,11 +190,10 @@ func (c goCell) rep(n int) (time.Duration, int64, error) {
 				return 0, 0, err
 			}
 		}
-		d := time.Since(t0)
-		return d, faults() - f0, nil
+		elapsed := time.Since(t0)
+		return elapsed, faults() - f0, nil
 	}
 	var total time.Duration
-	var flt int64
 	for range n {
 		if err := c.prepare(); err != nil {
 			return 0, 0, err
