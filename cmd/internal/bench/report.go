@@ -128,6 +128,9 @@ func (r *Report) rows() [][]string {
 // comes out as it does.
 func (r *Report) WriteTable(w io.Writer) error {
 	fmt.Fprintf(w, "mmap bench: %s, %s bytes, page cache %s", r.File, thousands(r.Bytes), r.Cache)
+	if r.Cache == "cold" {
+		fmt.Fprint(w, " (evicted from the page cache before every call)")
+	}
 	if r.Python != "" {
 		fmt.Fprintf(w, ", python3 %s", r.Python)
 	}
