@@ -57,7 +57,7 @@ func TestRunPythonAgrees(t *testing.T) {
 		t.Skip("python3 not found")
 	}
 	path := writeTemp(t, []byte(strings.Repeat(nonASCII, 200)))
-	rep, err := Run(context.Background(), Config{File: path, Runs: 1, Python: true, TempDir: t.TempDir()})
+	rep, err := Run(context.Background(), Config{File: path, Runs: 1, Python: true, MinRep: 1, TempDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,9 @@ type Config struct {
 	Cold bool
 	// Only, when not empty, limits the comparisons to these names.
 	Only []string
+	// MinRep overrides the least length of a repetition (MinRep); tests
+	// set it tiny to make one call per repetition.
+	MinRep time.Duration
 	// TempDir holds generated files and copies; "" uses os.TempDir.
 	TempDir string
 	// Notes receives notes for the user (skipped parts); nil discards them.
@@ -262,6 +265,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, fmt.Errorf("%s: not a regular file", cfg.File)
 	}
 	rep := &Report{File: name, Bytes: fi.Size(), Runs: cfg.Runs, Cache: "warm", MinRep: MinRep}
+	if cfg.MinRep > 0 {
+		rep.MinRep = cfg.MinRep
+	}
 	if cfg.Cold {
 		if err := evict(path); err != nil {
 			return nil, fmt.Errorf("cold page cache: %w", err)
@@ -287,7 +293,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			comps = append(comps, c)
 		}
 	}
-	b := &bencher{cold: cfg.Cold, path: path, work: filepath.Join(dir, "work.txt"), progress: cfg.Progress}
+	b := &bencher{cold: cfg.Cold, path: path, work: filepath.Join(dir, "work.txt"), progress: cfg.Progress, minRep: rep.MinRep}
 	var all [][]*cell
 	for _, c := range comps {
 		cells := b.cells(c, py)
@@ -336,6 +342,7 @@ type bencher struct {
 	path, work  string // the file, and the copy that mutating calls change
 	done, total int
 	progress    func(done, total int)
+	minRep      time.Duration
 }
 
 func (b *bencher) step() {
@@ -431,7 +438,7 @@ func (b *bencher) warm(c Comparison, cells []*cell) error {
 				return fmt.Errorf("%s: %s got %d, %s got %d", c.Name, ce.col, v, f.col, f.v)
 			}
 		}
-		if ce.n, err = autorange(ce.t, MinRep); err != nil {
+		if ce.n, err = autorange(ce.t, b.minRep); err != nil {
 			return fmt.Errorf("%s, %s: %w", c.Name, ce.name(), err)
 		}
 		b.step()
