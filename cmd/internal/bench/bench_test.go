@@ -85,7 +85,7 @@ func writeTemp(t testing.TB, data []byte) string {
 // TestColumnsAgree runs every column of every comparison on a small text
 // and checks they compute the same thing (Run does the same check).
 func TestColumnsAgree(t *testing.T) {
-	rep, err := Run(context.Background(), Config{Size: 600_000, Runs: 1, TempDir: t.TempDir()})
+	rep, err := Run(context.Background(), Config{Size: 600_000, Runs: 1, MinRep: 1, TempDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,6 +120,9 @@ func BenchmarkSeed(b *testing.B) {
 	for _, c := range Comparisons() {
 		b.Run(c.Name, func(b *testing.B) {
 			for _, col := range goColumns {
+				if c.Ops[col] == nil {
+					continue // the mmap column's call
+				}
 				b.Run(col.String(), func(b *testing.B) {
 					b.SetBytes(fi.Size())
 					target := path

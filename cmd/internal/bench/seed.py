@@ -8,12 +8,12 @@ with ACCESS_READ (ACCESS_WRITE to replace) and use bytes methods and `re` on
 the map. They return what they found instead of printing it. The replacement
 is " the " -> " python ", another length, so the mmap way resizes the map.
 
-usage: seed.py FILE RUNS WORKDIR [NAME ...]
-prints one JSON object: {"version": .., "results": {name: {"regular": {..},
-"mmap": {..}}}}, each cell {"median_ns", "min_ns", "max_ns", "n", "check"}.
+usage: seed.py FILE WORKDIR, then one JSON request a line on stdin (see
+serve): `mmap bench` drives it as a co-process, so that its repetitions
+alternate with the Go columns' and both languages meet the same machine.
 """
 
-import gc
+import hashlib
 import json
 import mmap
 import os
@@ -22,6 +22,11 @@ import shutil
 import sys
 import tempfile
 import time
+
+try:
+    import resource  # Unix only
+except ImportError:
+    resource = None
 
 
 def regular_io(filename):
@@ -109,51 +114,102 @@ COMPARISONS = {
 }
 
 
-# COLD: evict the file from the page cache before every timed run.
-COLD = os.environ.get("MMAP_BENCH_COLD") == "1"
+def sha256_of(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
-def time_cell(fn, path, runs, pristine):
-    def once():
-        if pristine:
-            shutil.copyfile(pristine, path)
-            fd = os.open(path, os.O_RDONLY)
+def faults():
+    """Page faults so far, minor + major; -1 where the OS does not say."""
+    if resource is None:
+        return -1
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_minflt + r.ru_majflt
+
+
+class Cell:
+    """One function on one file, timed as the Go side times its columns."""
+
+    def __init__(self, fn, path, pristine, cold):
+        self.fn, self.path, self.pristine, self.cold = fn, path, pristine, cold
+
+    def prepare(self):
+        """What runs untimed before every call: the same as in Go."""
+        if self.pristine:
+            shutil.copyfile(self.pristine, self.path)
+            fd = os.open(self.path, os.O_RDONLY)
             os.fsync(fd)  # the copy's writeback is not the timed function's
             os.close(fd)
-        if COLD:
-            fd = os.open(path, os.O_RDONLY)
+        if self.cold:
+            fd = os.open(self.path, os.O_RDONLY)
             os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)  # as mmap bench --cold does
             os.close(fd)
-        gc.collect()
-        t0 = time.perf_counter_ns()
-        check = fn(path)
-        return time.perf_counter_ns() - t0, check
 
-    _, check = once()  # warm the page cache, untimed
-    times = sorted(once()[0] for _ in range(runs))
-    n = len(times)
-    median = times[n // 2] if n % 2 else (times[n // 2 - 1] + times[n // 2]) // 2
-    return {"median_ns": median, "min_ns": times[0], "max_ns": times[-1], "n": n, "check": check}
+    def rep(self, n):
+        """n calls: total ns and page faults. No forced GC, as in Go."""
+        fn, path = self.fn, self.path
+        if not self.pristine and not self.cold:
+            f0 = faults()
+            t0 = time.perf_counter_ns()
+            for _ in range(n):
+                fn(path)
+            t = time.perf_counter_ns() - t0
+            return t, faults() - f0
+        total = flt = 0
+        for _ in range(n):
+            self.prepare()
+            f0 = faults()
+            t0 = time.perf_counter_ns()
+            fn(path)
+            total += time.perf_counter_ns() - t0
+            flt += faults() - f0
+        return total, flt
+
+    def warm(self):
+        self.prepare()
+        check = self.fn(self.path)
+        out = {"check": check}
+        if self.pristine:
+            out["sum"] = sha256_of(self.path)
+        return out
 
 
-def main():
-    path, runs, workdir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    names = sys.argv[4:] or list(COMPARISONS)
+def serve(path, workdir, cold):
+    """Answers one JSON request a line on stdin with one JSON line:
+    {"op": "warm", "name", "col"} -> {"check", "sum"}
+    {"op": "rep", "name", "col", "n"} -> {"ns", "faults"}
+    {"op": "version"} -> {"version"}
+    """
     tempfile.tempdir = workdir
     work = os.path.join(workdir, "python-work.txt")
-    results = {}
-    for name in names:
-        regular, mapped, mutates = COMPARISONS[name]
+    cells = {}
+    for name, (regular, mapped, mutates) in COMPARISONS.items():
         target, pristine = (work, path) if mutates else (path, None)
-        results[name] = {
-            "regular": time_cell(regular, target, runs, pristine),
-            "mmap": time_cell(mapped, target, runs, pristine),
-        }
+        cells[name, "regular"] = Cell(regular, target, pristine, cold)
+        cells[name, "mmap"] = Cell(mapped, target, pristine, cold)
+    for line in sys.stdin:
+        req = json.loads(line)
+        try:
+            op = req["op"]
+            if op == "version":
+                out = {"version": sys.version.split()[0]}
+            elif op == "warm":
+                out = cells[req["name"], req["col"]].warm()
+            elif op == "rep":
+                ns, flt = cells[req["name"], req["col"]].rep(req["n"])
+                out = {"ns": ns, "faults": flt if resource else -1}
+            else:
+                out = {"error": "unknown op " + op}
+        except Exception as e:  # reported to the Go side, which stops
+            out = {"error": "%s: %s" % (type(e).__name__, e)}
+        sys.stdout.write(json.dumps(out) + "\n")
+        sys.stdout.flush()
     if os.path.exists(work):
         os.remove(work)
-    json.dump({"version": sys.version.split()[0], "results": results}, sys.stdout)
-    print()
 
 
 if __name__ == "__main__":
-    main()
+    serve(sys.argv[1], sys.argv[2], os.environ.get("MMAP_BENCH_COLD") == "1")

@@ -2,8 +2,11 @@ package peerbench
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
 	"testing"
 
 	edsrzf "github.com/edsrzf/mmap-go"
@@ -27,47 +30,44 @@ func makeFile(b *testing.B, size int) string {
 func BenchmarkOpenReadClose(b *testing.B) {
 	path := makeFile(b, 4096)
 	buf := make([]byte, 4096)
-	b.Run("mmapkit", func(b *testing.B) {
-		for b.Loop() {
+	interleave(b, []peer{
+		{name: "mmapkit", op: func() error {
 			m, err := mmap.Open(path)
 			if err != nil {
-				b.Fatal(err)
+				return err
 			}
-			m.ReadAt(buf, 0)
-			m.Close()
-		}
-	})
-	b.Run("x-exp-mmap", func(b *testing.B) {
-		for b.Loop() {
+			if _, err := m.ReadAt(buf, 0); err != nil {
+				return err
+			}
+			return m.Close()
+		}},
+		{name: "x-exp-mmap", op: func() error {
 			r, err := xmmap.Open(path)
 			if err != nil {
-				b.Fatal(err)
+				return err
 			}
-			r.ReadAt(buf, 0)
-			r.Close()
-		}
-	})
-	b.Run("edsrzf", func(b *testing.B) {
-		for b.Loop() {
+			if _, err := r.ReadAt(buf, 0); err != nil {
+				return err
+			}
+			return r.Close()
+		}},
+		{name: "edsrzf", op: func() error {
 			f, err := os.Open(path)
 			if err != nil {
-				b.Fatal(err)
+				return err
 			}
+			defer f.Close()
 			m, err := edsrzf.Map(f, edsrzf.RDONLY, 0)
 			if err != nil {
-				b.Fatal(err)
+				return err
 			}
 			copy(buf, m)
-			m.Unmap()
-			f.Close()
-		}
-	})
-	b.Run("os.ReadFile", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := os.ReadFile(path); err != nil {
-				b.Fatal(err)
-			}
-		}
+			return m.Unmap()
+		}},
+		{name: "os.ReadFile", op: func() error {
+			_, err := os.ReadFile(path)
+			return err
+		}},
 	})
 }
 
@@ -91,50 +91,37 @@ func BenchmarkReadAt4K(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer x.Close()
-	f, _ := os.Open(path)
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
 	defer f.Close()
 	e, err := edsrzf.Map(f, edsrzf.RDONLY, 0)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer e.Unmap()
-	b.Run("mmapkit", func(b *testing.B) {
-		b.SetBytes(4096)
+	at := func(read func([]byte, int64) (int, error)) func() error {
 		i := 0
-		for b.Loop() {
-			ours.ReadAt(buf, offsets[i%len(offsets)])
+		return func() error {
 			i++
+			_, err := read(buf, offsets[i%len(offsets)])
+			return err
 		}
-	})
-	b.Run("x-exp-mmap", func(b *testing.B) {
-		b.SetBytes(4096)
-		i := 0
-		for b.Loop() {
-			x.ReadAt(buf, offsets[i%len(offsets)])
-			i++
-		}
-	})
-	b.Run("edsrzf-unguarded", func(b *testing.B) {
-		b.SetBytes(4096)
-		i := 0
-		for b.Loop() {
-			off := offsets[i%len(offsets)]
-			copy(buf, e[off:off+4096])
-			i++
-		}
-	})
-	b.Run("os.File.ReadAt", func(b *testing.B) {
-		b.SetBytes(4096)
-		i := 0
-		for b.Loop() {
-			f.ReadAt(buf, offsets[i%len(offsets)])
-			i++
-		}
+	}
+	interleave(b, []peer{
+		{name: "mmapkit", op: at(ours.ReadAt)},
+		{name: "x-exp-mmap", op: at(x.ReadAt)},
+		{name: "edsrzf-unguarded", op: at(func(p []byte, off int64) (int, error) { return copy(p, e[off:off+4096]), nil })},
+		{name: "os.File.ReadAt", op: at(f.ReadAt)},
 	})
 }
 
+var errFound = errors.New("found a needle that is not there")
+
 // BenchmarkFindAbsent: scan a resident 64 MiB map for a needle that is not
-// there. x/exp/mmap has no zero-copy access, so it must copy out first.
+// there. Every peer scans on GOMAXPROCS goroutines, as ours does; x/exp/mmap
+// has no zero-copy access, so each of its goroutines copies out first.
 func BenchmarkFindAbsent(b *testing.B) {
 	const size = 64 << 20
 	path := makeFile(b, size)
@@ -144,7 +131,10 @@ func BenchmarkFindAbsent(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer ours.Close()
-	f, _ := os.Open(path)
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
 	defer f.Close()
 	e, err := edsrzf.Map(f, edsrzf.RDONLY, 0)
 	if err != nil {
@@ -156,35 +146,56 @@ func BenchmarkFindAbsent(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer x.Close()
-	b.Run("mmapkit", func(b *testing.B) {
-		b.SetBytes(size)
-		for b.Loop() {
-			if i, _ := ours.Find(needle); i != -1 {
-				b.Fatal(i)
+	workers := runtime.GOMAXPROCS(0)
+	bufs := make([][]byte, workers)
+	for i := range bufs {
+		bufs[i] = make([]byte, 1<<20)
+	}
+	interleave(b, []peer{
+		{name: "mmapkit", op: func() error {
+			if i, err := ours.Find(needle); err != nil || i != -1 {
+				return errors.Join(err, errFound)
 			}
-		}
-	})
-	b.Run("edsrzf-bytes.Index", func(b *testing.B) {
-		b.SetBytes(size)
-		for b.Loop() {
-			if bytes.Index(e, needle) != -1 {
-				b.Fatal()
-			}
-		}
-	})
-	b.Run("x-exp-mmap-copy", func(b *testing.B) {
-		b.SetBytes(size)
-		buf := make([]byte, 1<<20)
-		for b.Loop() {
-			for off := int64(0); off < size; off += int64(len(buf)) - int64(len(needle)) {
-				n, _ := x.ReadAt(buf, off)
-				if bytes.Index(buf[:n], needle) != -1 {
-					b.Fatal()
+			return nil
+		}},
+		{name: "edsrzf-bytes.Index", op: func() error {
+			return split(size, len(needle), workers, func(_, lo, hi int) bool {
+				return bytes.Index(e[lo:hi], needle) >= 0
+			})
+		}},
+		{name: "x-exp-mmap-copy", op: func() error {
+			return split(size, len(needle), workers, func(w, lo, hi int) bool {
+				buf := bufs[w]
+				for off := lo; off < hi; off += len(buf) - len(needle) + 1 {
+					n, _ := x.ReadAt(buf[:min(len(buf), hi-off)], int64(off))
+					if bytes.Index(buf[:n], needle) >= 0 {
+						return true
+					}
+					if off+n >= hi {
+						break
+					}
 				}
-				if n < len(buf) {
-					break
-				}
-			}
-		}
+				return false
+			})
+		}},
 	})
+}
+
+// split runs find on workers pieces of [0, size), each reaching len(needle)-1
+// bytes into the next so that no occurrence is missed, and returns
+// errFound if any piece found the needle.
+func split(size, needle, workers int, find func(w, lo, hi int) bool) error {
+	var wg sync.WaitGroup
+	found := make([]bool, workers)
+	for w := range workers {
+		lo, hi := w*size/workers, min(size, (w+1)*size/workers+needle-1)
+		wg.Go(func() { found[w] = find(w, lo, hi) })
+	}
+	wg.Wait()
+	for _, f := range found {
+		if f {
+			return errFound
+		}
+	}
+	return nil
 }
