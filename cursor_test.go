@@ -210,7 +210,9 @@ func TestFindPython(t *testing.T) {
 		{"one", []int{1, -1}, 8, 8},
 		{"one", []int{1, -2}, -1, -1},
 		{"one", []int{0, -2}, 0, 0},
-		{"", []int{13, 12}, 12, 12},
+		{"", []int{13, 12}, -1, -1}, // issue 9 item 1: Python's bytes.find
+		{"", []int{12, 12}, 12, 12},
+		{"", []int{12}, 12, 12},
 		{"", []int{5, 3}, -1, -1},
 		{"", nil, 0, 12},
 		{"", []int{-100, 100}, 0, 12},
@@ -272,13 +274,14 @@ func TestFindMatchesModel(t *testing.T) {
 // clamp the bounds Python-style, then search the slice.
 func pythonFind(data, sub string, start, end int, last bool) int {
 	n := len(data)
+	// CPython's ADJUST_INDICES: end is lowered to n, start is not.
 	clamp := func(i int) int {
 		if i < 0 {
 			i = max(i+n, 0)
 		}
-		return min(i, n)
+		return i
 	}
-	start, end = clamp(start), clamp(end)
+	start, end = clamp(start), min(clamp(end), n)
 	if end-start < len(sub) {
 		return -1
 	}

@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"sync"
+
+	"github.com/mmapkit/mmap/internal/scan"
 )
 
 // oneShotMmapMin is the file size from which FindInFile and CountInFile map
@@ -94,15 +96,11 @@ func CountInFile(path string, sub []byte) (int, error) {
 		// Greedy from skip, where the last match of the previous window
 		// ended; report how far the last match here runs.
 		end := skip
-		for i := skip; ; {
-			j := bytes.Index(w[i:], sub)
-			if j < 0 {
-				break
-			}
+		scan.Each(w, sub, skip, func(i int) bool {
 			total++
-			i += j + len(sub)
-			end = i
-		}
+			end = i + len(sub)
+			return true
+		})
 		return end, false
 	})
 	if err != nil {
