@@ -41,8 +41,8 @@ func (m *Map) Pos() int64 {
 // Read reads up to len(p) bytes at the cursor and moves it, as io.Reader.
 // At the end of the map it returns 0, io.EOF. Python: m.read(n).
 func (m *Map) Read(p []byte) (int, error) {
-	if err := m.rlock(); err != nil {
-		return 0, opError("read", err)
+	if err := m.enter("read"); err != nil {
+		return 0, err
 	}
 	defer m.mu.RUnlock()
 	m.lastRead = 0
@@ -60,8 +60,8 @@ func (m *Map) Read(p []byte) (int, error) {
 // ReadByte reads the byte at the cursor and moves past it; at the end it
 // returns io.EOF. Python: m.read_byte().
 func (m *Map) ReadByte() (byte, error) {
-	if err := m.rlock(); err != nil {
-		return 0, opError("read", err)
+	if err := m.enter("read"); err != nil {
+		return 0, err
 	}
 	defer m.mu.RUnlock()
 	m.lastRead = 0
@@ -80,8 +80,8 @@ func (m *Map) ReadByte() (byte, error) {
 // ReadRune reads the UTF-8 encoded rune at the cursor and moves past it.
 // Invalid UTF-8 reads as utf8.RuneError of size 1, as in bufio.
 func (m *Map) ReadRune() (r rune, size int, err error) {
-	if err := m.rlock(); err != nil {
-		return 0, 0, opError("read", err)
+	if err := m.enter("read"); err != nil {
+		return 0, 0, err
 	}
 	defer m.mu.RUnlock()
 	m.lastRead = 0
@@ -102,8 +102,8 @@ func (m *Map) ReadRune() (r rune, size int, err error) {
 // UnreadByte moves the cursor back one byte after a ReadByte or ReadRune,
 // as io.ByteScanner.
 func (m *Map) UnreadByte() error {
-	if err := m.rlock(); err != nil {
-		return opError("unread", err)
+	if err := m.enter("unread"); err != nil {
+		return err
 	}
 	defer m.mu.RUnlock()
 	if m.lastRead == 0 {
@@ -117,8 +117,8 @@ func (m *Map) UnreadByte() error {
 // UnreadRune moves the cursor back by the rune the last ReadRune read, as
 // io.RuneScanner.
 func (m *Map) UnreadRune() error {
-	if err := m.rlock(); err != nil {
-		return opError("unread", err)
+	if err := m.enter("unread"); err != nil {
+		return err
 	}
 	defer m.mu.RUnlock()
 	if m.lastRead <= 0 {
@@ -136,8 +136,8 @@ var errNothingToUnread = fmt.Errorf("%w: the last call was not a ReadByte or Rea
 // returned whole, with a nil error; after it ReadLine returns nil, io.EOF.
 // Python: m.readline().
 func (m *Map) ReadLine() ([]byte, error) {
-	if err := m.rlock(); err != nil {
-		return nil, opError("readline", err)
+	if err := m.enter("readline"); err != nil {
+		return nil, err
 	}
 	defer m.mu.RUnlock()
 	m.lastRead = 0
@@ -165,8 +165,8 @@ func (m *Map) ReadLine() ([]byte, error) {
 // else is an ErrRange error that leaves the cursor where it was.
 // Python: m.seek(pos, whence).
 func (m *Map) Seek(offset int64, whence int) (int64, error) {
-	if err := m.rlock(); err != nil {
-		return 0, opError("seek", err)
+	if err := m.enter("seek"); err != nil {
+		return 0, err
 	}
 	defer m.mu.RUnlock()
 	m.lastRead = 0 // a failed Seek too is a call after which nothing can be unread
@@ -231,8 +231,8 @@ func (m *Map) writeCursor(p []byte) (int, error) {
 // uses it. A fault while w reads the memory is returned as a *FaultError.
 // w must not call Close or Resize on this Map.
 func (m *Map) WriteTo(w io.Writer) (int64, error) {
-	if err := m.rlock(); err != nil {
-		return 0, opError("write to", err)
+	if err := m.enter("write to"); err != nil {
+		return 0, err
 	}
 	defer m.mu.RUnlock()
 	m.lastRead = 0

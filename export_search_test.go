@@ -23,3 +23,6 @@ func ForceParallelSearch(tb testing.TB, block int) {
 
 // LineSafe exposes scan.Cuttable to the tests.
 func LineSafe(re Regexp) bool { return scan.Cuttable(re) }
+
+// ClosePending reports whether a Close of m has started.
+func ClosePending(m *Map) bool { return m.closing.Load() }

@@ -26,8 +26,8 @@ var _ Regexp = (*regexp.Regexp)(nil)
 // the map is a *FaultError.
 func (m *Map) FindRegexp(re Regexp) ([]int, error) {
 	const op = "findregexp"
-	if err := m.rlock(); err != nil {
-		return nil, opError(op, err)
+	if err := m.enter(op); err != nil {
+		return nil, err
 	}
 	defer m.mu.RUnlock()
 	var loc []int
@@ -57,8 +57,8 @@ func (m *Map) FindRegexp(re Regexp) ([]int, error) {
 func (m *Map) Matches(re Regexp) iter.Seq2[[]int, error] {
 	return func(yield func([]int, error) bool) {
 		const op = "matches"
-		if err := m.rlock(); err != nil {
-			yield(nil, opError(op, err))
+		if err := m.enter(op); err != nil {
+			yield(nil, err)
 			return
 		}
 		defer m.mu.RUnlock()
@@ -102,8 +102,8 @@ func (m *Map) Matches(re Regexp) iter.Seq2[[]int, error] {
 // the whole map, which takes about 40 bytes per match.
 func (m *Map) CountRegexp(re Regexp) (int, error) {
 	const op = "countregexp"
-	if err := m.rlock(); err != nil {
-		return 0, opError(op, err)
+	if err := m.enter(op); err != nil {
+		return 0, err
 	}
 	defer m.mu.RUnlock()
 	return scan.CountAll(&tuning, m.callerGuard(op), re, m.data)
@@ -116,8 +116,8 @@ func (m *Map) CountRegexp(re Regexp) (int, error) {
 // which is exact for every engine and pattern.
 func (m *Map) CountLinesMatching(re Regexp) (int, error) {
 	const op = "countlines"
-	if err := m.rlock(); err != nil {
-		return 0, opError(op, err)
+	if err := m.enter(op); err != nil {
+		return 0, err
 	}
 	defer m.mu.RUnlock()
 	return scan.CountLines(&tuning, m.callerGuard(op), re, m.data)

@@ -33,8 +33,8 @@ func (m *Map) Replace(old, new []byte, n int) (int, error) {
 	if len(old) == 0 {
 		return 0, opError(op, errEmptyOld)
 	}
-	if err := m.rlock(); err != nil {
-		return 0, opError(op, err)
+	if err := m.enter(op); err != nil {
+		return 0, err
 	}
 	defer m.mu.RUnlock()
 	if m.mode == ReadOnly {
@@ -240,8 +240,8 @@ func (m *Map) countUpTo(sub []byte, n int) (int, error) {
 // positions returns the offsets of the first n (all if n < 0)
 // non-overlapping occurrences of sub.
 func (m *Map) positions(op string, sub []byte, n int) ([]int, error) {
-	if err := m.rlock(); err != nil {
-		return nil, opError(op, err)
+	if err := m.enter(op); err != nil {
+		return nil, err
 	}
 	defer m.mu.RUnlock()
 	return scan.Positions(&tuning, m.scanGuard(op), m.data, sub, n)
@@ -267,8 +267,8 @@ func replaceInPlace(m *Map, old, new []byte, n int) (int, error) {
 			return 0, err
 		}
 	}
-	if err := m.rlock(); err != nil {
-		return 0, opError(op, err)
+	if err := m.enter(op); err != nil {
+		return 0, err
 	}
 	data := m.data
 	L := len(old)
@@ -374,8 +374,8 @@ func syncDir(dir string) {
 // replaced by new, straight from the mapped memory.
 func (m *Map) writeReplaced(w *bufio.Writer, old, new []byte, n int) (int, error) {
 	const op = "replace"
-	if err := m.rlock(); err != nil {
-		return 0, opError(op, err)
+	if err := m.enter(op); err != nil {
+		return 0, err
 	}
 	defer m.mu.RUnlock()
 	data := m.data

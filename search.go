@@ -44,8 +44,8 @@ func (m *Map) RFind(sub []byte, bounds ...int) (int, error) {
 }
 
 func (m *Map) find(op string, sub []byte, bounds []int, last bool) (int, error) {
-	if err := m.rlock(); err != nil {
-		return -1, opError(op, err)
+	if err := m.enter(op); err != nil {
+		return -1, err
 	}
 	defer m.mu.RUnlock()
 	start, end, err := boundArgs(len(m.data), bounds)
@@ -63,8 +63,8 @@ func (m *Map) find(op string, sub []byte, bounds []int, last bool) (int, error) 
 // and more are counted on every core.
 func (m *Map) Count(sub []byte, bounds ...int) (int, error) {
 	const op = "count"
-	if err := m.rlock(); err != nil {
-		return 0, opError(op, err)
+	if err := m.enter(op); err != nil {
+		return 0, err
 	}
 	defer m.mu.RUnlock()
 	start, end, err := boundArgs(len(m.data), bounds)
@@ -86,8 +86,8 @@ func (m *Map) Count(sub []byte, bounds ...int) (int, error) {
 func (m *Map) FindAll(sub []byte) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
 		const op = "findall"
-		if err := m.rlock(); err != nil {
-			yield(-1, opError(op, err))
+		if err := m.enter(op); err != nil {
+			yield(-1, err)
 			return
 		}
 		defer m.mu.RUnlock()
@@ -126,8 +126,8 @@ func (m *Map) FindAll(sub []byte) iter.Seq2[int, error] {
 func (m *Map) Lines() iter.Seq2[[]byte, error] {
 	return func(yield func([]byte, error) bool) {
 		const op = "lines"
-		if err := m.rlock(); err != nil {
-			yield(nil, opError(op, err))
+		if err := m.enter(op); err != nil {
+			yield(nil, err)
 			return
 		}
 		defer m.mu.RUnlock()

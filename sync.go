@@ -36,8 +36,8 @@ func (m *Map) FlushAsync() error {
 
 // flush syncs [off, off+n) of the map; n < 0 means to the end.
 func (m *Map) flush(op string, off, n int, async bool) error {
-	if err := m.rlock(); err != nil {
-		return opError(op, err)
+	if err := m.enter(op); err != nil {
+		return err
 	}
 	defer m.mu.RUnlock()
 	if n < 0 {
@@ -87,7 +87,7 @@ func (m *Map) pageSpan(off, n int) (start, length int) {
 // Python: m.resize(n).
 func (m *Map) Resize(n int) error {
 	if m == nil {
-		return errNilMap
+		return opError("resize", errNilMap)
 	}
 	if n < 0 {
 		return opError("resize", rangeErr("negative length %d", n))
@@ -179,8 +179,8 @@ func (m *Map) Advise(a Advice) error {
 // page-aligned. AdvicePopulateRead falls back to touching every page where
 // the kernel lacks MADV_POPULATE_READ. Python: m.madvise(option, start, length).
 func (m *Map) AdviseRange(a Advice, off, n int) error {
-	if err := m.rlock(); err != nil {
-		return opError("advise", err)
+	if err := m.enter("advise"); err != nil {
+		return err
 	}
 	defer m.mu.RUnlock()
 	if !a.valid() {
@@ -230,8 +230,8 @@ func (m *Map) Unlock() error {
 }
 
 func (m *Map) lockOp(op string, fn func(region, int, int) error) error {
-	if err := m.rlock(); err != nil {
-		return opError(op, err)
+	if err := m.enter(op); err != nil {
+		return err
 	}
 	defer m.mu.RUnlock()
 	if len(m.data) == 0 {
