@@ -248,7 +248,7 @@ func (m *Map) WriteTo(w io.Writer) (int64, error) {
 		m.pos += int64(n)
 		total += int64(n)
 		if werr != nil {
-			if isBadAddress(werr) {
+			if kindOf(werr) == errBadAddress {
 				// w handed the memory to the kernel (an *os.File), which
 				// met a page it could not read: the same fault.
 				return total, m.kernelFault("write to", int(m.pos))

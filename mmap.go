@@ -22,7 +22,6 @@
 package mmap
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"math"
@@ -30,7 +29,6 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"unsafe"
 )
 
@@ -185,9 +183,9 @@ func mapFile1(f *os.File, mode Mode, o options, owned bool) (*Map, error) {
 		}
 		if err := f.Truncate(end); err != nil {
 			switch {
-			case errors.Is(err, syscall.EINVAL): // the length is valid: f is not open for writing
+			case kindOf(err) == errInvalid: // the length is valid: f is not open for writing
 				err = fmt.Errorf("%w: WithGrow needs a file open for writing: %w", fs.ErrPermission, err)
-			case errors.Is(err, syscall.EFBIG):
+			case kindOf(err) == errTooLarge:
 				err = fmt.Errorf("%w: range [%d, %d) ends past the largest file possible: %w", ErrRange, o.offset, end, err)
 			}
 			return nil, err
@@ -218,7 +216,7 @@ func mapFile1(f *os.File, mode Mode, o options, owned bool) (*Map, error) {
 		res.reg, err = mapFile(dup, aligned, slack+int(length), mode)
 		if err != nil {
 			res.release()
-			if errors.Is(err, syscall.ENODEV) {
+			if kindOf(err) == errNoDevice {
 				err = fmt.Errorf("%w: %w", ErrNotMappable, err)
 			}
 			return nil, err

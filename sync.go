@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
-	"syscall"
 )
 
 // Flush writes the map's changes to the file and waits until they are on
@@ -151,7 +150,7 @@ func (m *Map) resize(n int, growOnly bool) error {
 	case res.reg.addr == nil:
 		res.reg, err = mapAnonymous(n)
 	default:
-		err = res.reg.remap(f, aligned, res.slack+n, m.mode)
+		err = remapRegion(&res.reg, f, aligned, res.slack+n, m.mode)
 	}
 	if err != nil {
 		if f != nil && newEnd > fileSize {
@@ -168,6 +167,10 @@ func (m *Map) resize(n int, growOnly bool) error {
 	}
 	return nil
 }
+
+// remapRegion is region.remap; tests replace it to reach Resize's recovery
+// from a failed remap, which no real system call fails on demand.
+var remapRegion = (*region).remap
 
 // Advise gives the OS advice about the whole map. Python: m.madvise(option).
 func (m *Map) Advise(a Advice) error {
@@ -197,7 +200,7 @@ func (m *Map) AdviseRange(a Advice, off, n int) error {
 	}
 	start, length := m.pageSpan(off, n)
 	err := m.res.reg.advise(start, length, a)
-	if err != nil && a == AdvicePopulateRead && (errors.Is(err, errors.ErrUnsupported) || errors.Is(err, syscall.EINVAL)) {
+	if err != nil && a == AdvicePopulateRead && (errors.Is(err, errors.ErrUnsupported) || kindOf(err) == errInvalid) {
 		err = m.touch(off, n)
 	}
 	if err != nil {
