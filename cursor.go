@@ -134,9 +134,29 @@ var errNothingToUnread = fmt.Errorf("%w: the last call was not a ReadByte or Rea
 // ReadLine returns a copy of the bytes from the cursor up to and including
 // the next '\n', and moves past them. A last line without a newline is
 // returned whole, with a nil error; after it ReadLine returns nil, io.EOF.
-// Python: m.readline().
+// The copy is as long as the line: where lines may be huge (a map without
+// a newline copies all of itself), use ReadLineLimit. Errors are *OpError or
+// *FaultError values. Python: m.readline().
 func (m *Map) ReadLine() ([]byte, error) {
-	if err := m.enter("readline"); err != nil {
+	return m.readLine("readline", -1)
+}
+
+// ReadLineLimit is ReadLine that reads at most max bytes, as Python's
+// io readline(size) does: a line longer than max comes back in pieces of
+// max bytes, only the last of which ends in '\n'. It looks at and copies
+// at most max bytes, whatever the map holds. max must be at least 1
+// (fs.ErrInvalid). Errors are *OpError or *FaultError values.
+// Python: f.readline(size).
+func (m *Map) ReadLineLimit(max int) ([]byte, error) {
+	if max < 1 {
+		return nil, opError("readline", fmt.Errorf("%w: limit %d", fs.ErrInvalid, max))
+	}
+	return m.readLine("readline", max)
+}
+
+// readLine is ReadLine reading at most limit bytes; limit < 0: no limit.
+func (m *Map) readLine(op string, limit int) ([]byte, error) {
+	if err := m.enter(op); err != nil {
 		return nil, err
 	}
 	defer m.mu.RUnlock()
@@ -145,8 +165,11 @@ func (m *Map) ReadLine() ([]byte, error) {
 		return nil, io.EOF
 	}
 	rest := m.data[m.pos:]
+	if limit >= 0 && limit < len(rest) {
+		rest = rest[:limit]
+	}
 	end := len(rest)
-	if err := m.guard("readline", int(m.pos), func() {
+	if err := m.guard(op, int(m.pos), func() {
 		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
 			end = i + 1
 		}
@@ -154,7 +177,7 @@ func (m *Map) ReadLine() ([]byte, error) {
 		return nil, err
 	}
 	line := make([]byte, end)
-	n, err := m.copyGuarded("readline", line, rest, int(m.pos))
+	n, err := m.copyGuarded(op, line, rest, int(m.pos))
 	m.pos += int64(n)
 	return line[:n], err
 }
@@ -231,6 +254,9 @@ func (m *Map) writeCursor(p []byte) (int, error) {
 // uses it. A fault while w reads the memory is returned as a *FaultError.
 // w must not call Close or Resize on this Map.
 func (m *Map) WriteTo(w io.Writer) (int64, error) {
+	if err := nilArg("io.Writer", w); err != nil {
+		return 0, opError("write to", err)
+	}
 	if err := m.enter("write to"); err != nil {
 		return 0, err
 	}

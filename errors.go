@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"reflect"
 	"strconv"
 )
 
@@ -102,6 +103,21 @@ func opError(op string, err error) error {
 // rangeErr is an ErrRange with the numbers that caused it.
 func rangeErr(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrRange}, args...)...)
+}
+
+// nilArg returns the cause for a nil argument what (a nil interface, or
+// one holding a nil pointer or func), or nil.
+func nilArg(what string, v any) error {
+	if v == nil {
+		return fmt.Errorf("%w: nil %s", fs.ErrInvalid, what)
+	}
+	switch r := reflect.ValueOf(v); r.Kind() {
+	case reflect.Pointer, reflect.Func, reflect.Map, reflect.Chan, reflect.Interface:
+		if r.IsNil() {
+			return fmt.Errorf("%w: nil %s", fs.ErrInvalid, what)
+		}
+	}
+	return nil
 }
 
 // errNilMap is the cause for every method called on a nil or zero Map, as

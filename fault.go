@@ -159,6 +159,9 @@ func (m *Map) firstFaultingPage(op string, from, to int) int {
 // the Map open: Close and Resize wait until fn returns, so fn must not call
 // them. Faults outside the mapping, and other panics, are not caught.
 func (m *Map) Guard(fn func(b []byte) error) (err error) {
+	if fn == nil {
+		return opError("guard", nilArg("func", nil))
+	}
 	if err := m.enter("guard"); err != nil {
 		return err
 	}

@@ -26,6 +26,9 @@ var _ Regexp = (*regexp.Regexp)(nil)
 // the map is a *FaultError.
 func (m *Map) FindRegexp(re Regexp) ([]int, error) {
 	const op = "findregexp"
+	if err := nilArg("Regexp", re); err != nil {
+		return nil, opError(op, err)
+	}
 	if err := m.enter(op); err != nil {
 		return nil, err
 	}
@@ -57,6 +60,10 @@ func (m *Map) FindRegexp(re Regexp) ([]int, error) {
 func (m *Map) Matches(re Regexp) iter.Seq2[[]int, error] {
 	return func(yield func([]int, error) bool) {
 		const op = "matches"
+		if err := nilArg("Regexp", re); err != nil {
+			yield(nil, opError(op, err))
+			return
+		}
 		if err := m.enter(op); err != nil {
 			yield(nil, err)
 			return
@@ -102,6 +109,9 @@ func (m *Map) Matches(re Regexp) iter.Seq2[[]int, error] {
 // the whole map, which takes about 40 bytes per match.
 func (m *Map) CountRegexp(re Regexp) (int, error) {
 	const op = "countregexp"
+	if err := nilArg("Regexp", re); err != nil {
+		return 0, opError(op, err)
+	}
 	if err := m.enter(op); err != nil {
 		return 0, err
 	}
@@ -116,6 +126,9 @@ func (m *Map) CountRegexp(re Regexp) (int, error) {
 // which is exact for every engine and pattern.
 func (m *Map) CountLinesMatching(re Regexp) (int, error) {
 	const op = "countlines"
+	if err := nilArg("Regexp", re); err != nil {
+		return 0, opError(op, err)
+	}
 	if err := m.enter(op); err != nil {
 		return 0, err
 	}

@@ -80,6 +80,9 @@ func (m *Map) ShareWith(cmd *exec.Cmd) (string, error) {
 	if cmd == nil {
 		return "", opError("share", fmt.Errorf("%w: nil command", fs.ErrInvalid))
 	}
+	if cmd == nil {
+		return "", opError("share", nilArg("*exec.Cmd", nil))
+	}
 	if cmd.Process != nil {
 		return "", opError("share", fmt.Errorf("%w: the command has already started", fs.ErrInvalid))
 	}
