@@ -18,7 +18,7 @@ import (
 // return an error matching one of the package's documented sentinels or a
 // Map whose bytes are exactly that slice of the file.
 func FuzzMapFileOptions(f *testing.F) {
-	page := int64(mmap.PageSize)
+	page := int64(mmap.PageSize())
 	for _, seed := range []struct {
 		size        uint32
 		mode        int8

@@ -3,12 +3,15 @@ package mmap_test
 import (
 	"bufio"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mmapkit/mmap"
 )
 
 // Helper processes: a test that needs a second, real process re-executes
@@ -156,4 +159,33 @@ func writeFaultFile(t testing.TB, n int) string {
 // other race options.
 func quickRaceExit() string {
 	return "GORACE=" + strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0")
+}
+
+// pyBounds turns Python's optional start and end into FindIn's arguments.
+func pyBounds(bounds []int) (start, end int) {
+	start, end = 0, math.MaxInt
+	if len(bounds) > 0 {
+		start = bounds[0]
+	}
+	if len(bounds) > 1 {
+		end = bounds[1]
+	}
+	return start, end
+}
+
+// findB, rfindB and countB call FindIn, RFindIn and CountIn with Python's
+// optional bounds, as the tests' tables hold them.
+func findB(m *mmap.Map, sub []byte, bounds ...int) (int, error) {
+	s, e := pyBounds(bounds)
+	return m.FindIn(sub, s, e)
+}
+
+func rfindB(m *mmap.Map, sub []byte, bounds ...int) (int, error) {
+	s, e := pyBounds(bounds)
+	return m.RFindIn(sub, s, e)
+}
+
+func countB(m *mmap.Map, sub []byte, bounds ...int) (int, error) {
+	s, e := pyBounds(bounds)
+	return m.CountIn(sub, s, e)
 }

@@ -198,7 +198,7 @@ func waitFor(timeout time.Duration, cond func() bool) bool {
 // garbage collector unmaps them and closes their descriptors.
 func TestForgottenMapIsUnmapped(t *testing.T) {
 	const n = 10
-	path := writeFaultFile(t, 3*mmap.PageSize)
+	path := writeFaultFile(t, 3*mmap.PageSize())
 	if got := mappingsOf(t, path); got != 0 {
 		t.Fatalf("%d mappings of a new file", got)
 	}
@@ -230,7 +230,7 @@ func leakOneMap(t testing.TB, path string) {
 // TestReportLeaks checks that a forgotten Map is reported with the stack
 // that made it, and that maps made after ReportLeaks(nil) are not.
 func TestReportLeaks(t *testing.T) {
-	path := writeFaultFile(t, mmap.PageSize)
+	path := writeFaultFile(t, mmap.PageSize())
 	reports := make(chan string, 100)
 	mmap.ReportLeaks(func(stack []byte) {
 		select {

@@ -211,9 +211,9 @@ func fuzzOps(t *testing.T, initial []byte, grow bool, ops []byte) {
 			sub, i, j := bytesArg(), next(), next()
 			var got int
 			if op == 9 {
-				got, err = m.Find(sub, i, j)
+				got, err = m.FindIn(sub, i, j)
 			} else {
-				got, err = m.RFind(sub, i, j)
+				got, err = m.RFindIn(sub, i, j)
 			}
 			want := pythonFind(string(md.data), string(sub), i, j, op == 10)
 			if got != want || err != nil {

@@ -196,8 +196,8 @@ print(json.dumps(res))
 						if jj == -n-2 {
 							bounds = bounds[:1]
 						}
-						f, _ := m.Find([]byte(s), bounds...)
-						r, _ := m.RFind([]byte(s), bounds...)
+						f, _ := findB(m, []byte(s), bounds...)
+						r, _ := rfindB(m, []byte(s), bounds...)
 						if w := want[k]; f != w[0] || r != w[1] {
 							t.Fatalf("%q in %q, bounds %v: find %d rfind %d; CPython %d %d", s, h, bounds, f, r, w[0], w[1])
 						}
