@@ -59,34 +59,9 @@ func (m *Map) FindRegexp(re Regexp) ([]int, error) {
 // the *FaultError.
 func (m *Map) Matches(re Regexp) iter.Seq2[[]int, error] {
 	return func(yield func([]int, error) bool) {
-		const op = "matches"
-		if err := nilArg("Regexp", re); err != nil {
-			yield(nil, opError(op, err))
-			return
-		}
-		if err := m.enter(op); err != nil {
-			yield(nil, err)
-			return
-		}
-		defer m.mu.RUnlock()
-		data := m.data
-		inBody := false
-		err := m.guardCaller(op, 0, func() {
-			scan.AllIndex(&tuning, re, data, func(loc []int) bool {
-				inBody = true
-				if !yield(loc, nil) {
-					return false
-				}
-				inBody = false
-				return true
-			})
-		}, true)
-		if err != nil {
-			if inBody {
-				panic(err)
-			}
-			yield(nil, err)
-		}
+		iterate(m, "matches", nil, nilArg("Regexp", re), yield, func(data []byte, emit func([]int) bool) {
+			scan.AllIndex(&tuning, re, data, emit)
+		})
 	}
 }
 

@@ -102,30 +102,45 @@ func (m *Map) count(sub []byte, start, end int) (int, error) {
 // with the *FaultError, since a loop body that panicked cannot be resumed.
 func (m *Map) FindAll(sub []byte) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		const op = "findall"
-		if err := m.enter(op); err != nil {
-			yield(-1, err)
-			return
-		}
-		defer m.mu.RUnlock()
-		data := m.data
-		inBody := false
-		err := m.guardCaller(op, 0, func() {
-			scan.Each(data, sub, 0, func(i int) bool {
-				inBody = true
-				if !yield(i, nil) {
-					return false
-				}
-				inBody = false
-				return true
-			})
-		}, true)
-		if err != nil {
-			if inBody {
-				panic(err)
+		iterate(m, "findall", -1, nil, yield, func(data []byte, emit func(int) bool) {
+			scan.Each(data, sub, 0, emit)
+		})
+	}
+}
+
+// iterate is the skeleton of the iterators (FindAll, Lines, Matches): it
+// reports argErr, or a closed Map, as the one value of the loop; holds the
+// Map open for the whole loop; runs each over the map's data under the
+// guard, passing each value to the loop body through emit; and tells a
+// fault in the loop body, which panics with the *FaultError (a range loop
+// cannot resume after its body failed), from one in the scan, which ends the
+// loop with (zero, err).
+func iterate[T any](m *Map, op string, zero T, argErr error, yield func(T, error) bool, each func(data []byte, emit func(T) bool)) {
+	if argErr != nil {
+		yield(zero, opError(op, argErr))
+		return
+	}
+	if err := m.enter(op); err != nil {
+		yield(zero, err)
+		return
+	}
+	defer m.mu.RUnlock()
+	inBody := false
+	err := m.guardCaller(op, 0, func() {
+		each(m.data, func(v T) bool {
+			inBody = true
+			if !yield(v, nil) {
+				return false
 			}
-			yield(-1, err)
+			inBody = false
+			return true
+		})
+	}, true)
+	if err != nil {
+		if inBody {
+			panic(err)
 		}
+		yield(zero, err)
 	}
 }
 
@@ -142,31 +157,14 @@ func (m *Map) FindAll(sub []byte) iter.Seq2[int, error] {
 // *FaultError.
 func (m *Map) Lines() iter.Seq2[[]byte, error] {
 	return func(yield func([]byte, error) bool) {
-		const op = "lines"
-		if err := m.enter(op); err != nil {
-			yield(nil, err)
-			return
-		}
-		defer m.mu.RUnlock()
-		data := m.data
-		pos := 0
-		inBody := false
-		err := m.guardCaller(op, 0, func() {
-			for pos < len(data) {
+		iterate(m, "lines", nil, nil, yield, func(data []byte, emit func([]byte) bool) {
+			for pos := 0; pos < len(data); {
 				line, next := scan.NextLine(data, pos)
-				pos = next
-				inBody = true
-				if !yield(line, nil) {
+				if !emit(line) {
 					return
 				}
-				inBody = false
+				pos = next
 			}
-		}, true)
-		if err != nil {
-			if inBody {
-				panic(err)
-			}
-			yield(nil, err)
-		}
+		})
 	}
 }

@@ -18,7 +18,7 @@ const SharedEnv = "MMAP_SHARED"
 type sharedMem struct {
 	// handle is the inheritable section handle on Windows, owned by the
 	// Map. Unused on Unix, where resources.file is the shared object.
-	handle uintptr
+	handle uintptr //lint:ignore U1000 used by shared_windows.go
 }
 
 // checkResize refuses the resizes shared memory cannot take: shrinking,
