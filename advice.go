@@ -54,6 +54,7 @@ func (a Advice) String() string {
 func (a Advice) valid() bool { return a >= 0 && int(a) < len(adviceNames) }
 
 // Advise gives the OS advice about the whole map. Python: m.madvise(option).
+// Errors are *OpError values, or *FaultError for a memory fault.
 func (m *Map) Advise(a Advice) error {
 	return m.AdviseRange(a, 0, -1)
 }
@@ -62,6 +63,7 @@ func (m *Map) Advise(a Advice) error {
 // the end, and n is clamped to the end as in Python. off need not be
 // page-aligned. AdvicePopulateRead falls back to touching every page where
 // the kernel lacks MADV_POPULATE_READ. Python: m.madvise(option, start, length).
+// Errors are *OpError values, or *FaultError for a memory fault.
 func (m *Map) AdviseRange(a Advice, off, n int) error {
 	if err := m.enter("advise"); err != nil {
 		return err

@@ -6,6 +6,7 @@ package mmap
 // disk (msync MS_SYNC; F_FULLFSYNC on darwin; FlushViewOfFile and
 // FlushFileBuffers on Windows). For ReadOnly, CopyOnWrite and anonymous maps
 // there is nothing to write and Flush returns nil. Python: m.flush().
+// Errors are *OpError values, or *FaultError for a memory fault.
 func (m *Map) Flush() error {
 	return m.flush("flush", 0, -1, false)
 }
@@ -13,6 +14,7 @@ func (m *Map) Flush() error {
 // FlushRange is Flush for the n bytes at offset off. Unlike Python, off need
 // not be page-aligned: the range is widened to whole pages internally.
 // Python: m.flush(offset, size).
+// Errors are *OpError values, or *FaultError for a memory fault.
 func (m *Map) FlushRange(off, n int) error {
 	if n < 0 {
 		return opError("flush", rangeErr("negative length %d", n))
@@ -24,6 +26,7 @@ func (m *Map) FlushRange(off, n int) error {
 // without waiting (msync MS_ASYNC). The changes are already visible to
 // every other map and reader of the file; FlushAsync only hurries them to
 // disk. Use Flush to know they arrived.
+// Errors are *OpError values, or *FaultError for a memory fault.
 func (m *Map) FlushAsync() error {
 	return m.flush("flush", 0, -1, true)
 }

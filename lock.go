@@ -2,11 +2,13 @@ package mmap
 
 // Lock locks the map's pages in RAM, so they are never paged out (mlock;
 // VirtualLock on Windows). It may need privileges or a raised RLIMIT_MEMLOCK.
+// Errors are *OpError values.
 func (m *Map) Lock() error {
 	return m.lockOp("lock", region.lock)
 }
 
 // Unlock undoes Lock (munlock; VirtualUnlock on Windows).
+// Errors are *OpError values.
 func (m *Map) Unlock() error {
 	return m.lockOp("unlock", region.unlock)
 }

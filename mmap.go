@@ -111,12 +111,14 @@ func (r *resources) view(length int) []byte {
 
 // Open maps the whole file at path read-only.
 // Python: mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ).
+// Errors are *fs.PathError values.
 func Open(path string, opts ...Option) (*Map, error) {
 	return OpenFile(path, ReadOnly, opts...)
 }
 
 // OpenFile opens the file at path with the access mode needs and maps it.
 // The Map owns the descriptor it opened and closes it on Close.
+// Errors are *fs.PathError values.
 func OpenFile(path string, mode Mode, opts ...Option) (*Map, error) {
 	f, err := openForMap(path, mode == ReadWrite)
 	if err != nil {
@@ -252,6 +254,7 @@ func fileKind(t fs.FileMode) string {
 // Anonymous maps n bytes of zeroed memory that belong to no file. It is
 // private: a child process does not share it. n may be 0.
 // Python: mmap.mmap(-1, n) (which is shared across fork; Go has no fork).
+// Errors are *OpError values.
 func Anonymous(n int, opts ...Option) (*Map, error) {
 	if n < 0 {
 		return nil, opError("anonymous", rangeErr("negative length %d", n))
@@ -427,6 +430,7 @@ func (m *Map) Offset() int64 {
 // Size returns the size of the underlying file now, which differs from Len
 // when the map covers part of the file or the file changed size; for an
 // anonymous map it returns Len. Python: m.size().
+// Errors are *OpError values.
 func (m *Map) Size() (int64, error) {
 	if err := m.enter("size"); err != nil {
 		return 0, err

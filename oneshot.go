@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"sync"
 
@@ -51,6 +52,7 @@ var oneShotBufs = sync.Pool{New: func() any {
 // into a reused buffer for small files, a map searched on every core for
 // large ones. An empty sub is found at 0. Use it for one search per file;
 // to search one file many times, Open it and call Find.
+// Errors are *fs.PathError values, or *FaultError for a memory fault.
 func FindInFile(path string, sub []byte) (int64, error) {
 	if len(sub) == 0 {
 		if _, err := os.Stat(path); err != nil {
@@ -79,6 +81,7 @@ func FindInFile(path string, sub []byte) (int64, error) {
 // CountInFile returns the number of non-overlapping occurrences of sub in
 // the file at path, as Map.Count counts them (an empty sub: the size + 1),
 // choosing the fastest way for the file's size as FindInFile does.
+// Errors are *fs.PathError values, or *FaultError for a memory fault.
 func CountInFile(path string, sub []byte) (int, error) {
 	if len(sub) == 0 {
 		fi, err := os.Stat(path)
@@ -130,7 +133,11 @@ func scanFile(path string, sub []byte, mapped func(*Map) error, window func(w []
 		m, err := MapFile(f, ReadOnly)
 		if err == nil {
 			defer m.Close()
-			return mapped(m)
+			err := mapped(m)
+			if oe, ok := err.(*OpError); ok { // name the file, as the read loop's errors do
+				err = &fs.PathError{Op: oe.Op, Path: path, Err: oe.Err}
+			}
+			return err
 		}
 		if !errors.Is(err, ErrNotMappable) {
 			return err

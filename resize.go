@@ -16,6 +16,7 @@ import (
 // part of a file never cuts off what follows it. Resize to 0 leaves a valid
 // empty Map. ReadOnly and CopyOnWrite maps cannot be resized (ErrReadOnly).
 // Python: m.resize(n).
+// Errors are *OpError values.
 func (m *Map) Resize(n int) error {
 	if m == nil {
 		return opError("resize", errNilMap)

@@ -39,6 +39,7 @@ func (m *Map) Find(sub []byte) (int, error) {
 // end). An empty sub is found at start, unless start lies past the end or
 // past end: then, as Python's bytes.find says, it is not found (-1).
 // Python: m.find(sub, start, end).
+// Errors are *OpError values, or *FaultError for a memory fault.
 func (m *Map) FindIn(sub []byte, start, end int) (int, error) {
 	return m.find("find", sub, start, end, false)
 }
@@ -53,6 +54,7 @@ func (m *Map) RFind(sub []byte) (int, error) {
 // RFindIn is RFind within Python's start and end, as FindIn takes them; an
 // empty sub is found at the end of the range, if the range is not empty
 // past its end. Python: m.rfind(sub, start, end).
+// Errors are *OpError values, or *FaultError for a memory fault.
 func (m *Map) RFindIn(sub []byte, start, end int) (int, error) {
 	return m.find("rfind", sub, start, end, true)
 }
@@ -78,6 +80,7 @@ func (m *Map) Count(sub []byte) (int, error) {
 // CountIn is Count within Python's start and end, as FindIn takes them: it
 // gives what Python's bytes.count(sub, start, end) gives, 0 for an empty sub
 // past the end. Python: m[:].count(sub, start, end).
+// Errors are *OpError values, or *FaultError for a memory fault.
 func (m *Map) CountIn(sub []byte, start, end int) (int, error) {
 	return m.count(sub, start, end)
 }
