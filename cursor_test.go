@@ -13,17 +13,6 @@ import (
 	"github.com/mmapkit/mmap"
 )
 
-func anonWith(t testing.TB, content string) *mmap.Map {
-	t.Helper()
-	m, err := mmap.Anonymous(len(content))
-	if err != nil {
-		t.Fatal(err)
-	}
-	copy(m.Bytes(), content)
-	t.Cleanup(func() { m.Close() })
-	return m
-}
-
 // The Map is a correct io.Reader by the standard library's own checker.
 func TestReaderContract(t *testing.T) {
 	content := strings.Repeat("mapped bytes\n", 500)

@@ -7,39 +7,10 @@ import (
 	"io/fs"
 	"math"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/mmapkit/mmap"
 )
-
-// writeFile makes a file with content in a fresh temporary directory.
-func writeFile(t testing.TB, content []byte) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "data")
-	if err := os.WriteFile(p, content, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func mustOpen(t testing.TB, path string, mode mmap.Mode, opts ...mmap.Option) *mmap.Map {
-	t.Helper()
-	m, err := mmap.OpenFile(path, mode, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
-	return m
-}
-
-func pattern(n int) []byte {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = byte(i*7 + i/251)
-	}
-	return b
-}
 
 func TestOpenWholeFile(t *testing.T) {
 	data := pattern(3*mmap.PageSize() + 123)

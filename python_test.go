@@ -124,8 +124,3 @@ func latin1(b []byte) string {
 	}
 	return string(r)
 }
-
-func itoa(v int64) string {
-	b, _ := json.Marshal(v)
-	return string(b)
-}
