@@ -139,6 +139,39 @@ func ExampleMap_Seek() {
 	// 27
 }
 
+// Read lines whose length you do not control with a cap, as
+// bufio.Reader and Python's readline(size) do: a longer line comes in
+// pieces, and only its last piece ends in '\n'.
+// Python: f.readline(32).
+func ExampleMap_ReadLineLimit() {
+	path := exampleFile(text)
+	defer os.RemoveAll(filepath.Dir(path))
+
+	m, err := mmap.Open(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer m.Close()
+
+	for {
+		piece, err := m.ReadLineLimit(32)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%q\n", piece)
+	}
+	// Output:
+	// "In a village of La Mancha, the n"
+	// "ame of which I have no desire to"
+	// " call to mind,\n"
+	// "there lived not long since one o"
+	// "f those gentlemen that keep a la"
+	// "nce in the lance-rack.\n"
+}
+
 // Write through the map into the file; Flush makes it durable.
 // Python: m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_WRITE); m[0:2] = b"IN"; m.flush()
 func ExampleOpenFile() {
