@@ -57,6 +57,7 @@ func (m *Map) FindRegexp(re Regexp) ([]int, error) {
 // must not call Close or Resize of the same Map. A fault while the engine
 // reads the map ends the loop with (nil, err); one in the body panics with
 // the *FaultError.
+// The loop's error is an *OpError or a *FaultError.
 func (m *Map) Matches(re Regexp) iter.Seq2[[]int, error] {
 	return func(yield func([]int, error) bool) {
 		iterate(m, "matches", nil, nilArg("Regexp", re), yield, func(data []byte, emit func([]int) bool) {
