@@ -8,9 +8,10 @@ import (
 
 // At returns the byte at offset i. As in Python, a negative i counts from
 // the end: At(-1) is the last byte. Python: m[i].
+// Errors are *OpError values, or *FaultError for a memory fault.
 func (m *Map) At(i int) (b byte, err error) {
-	if err := m.rlock(); err != nil {
-		return 0, opError("at", err)
+	if err := m.enter("at"); err != nil {
+		return 0, err
 	}
 	if i < 0 {
 		i += len(m.data)
@@ -27,7 +28,9 @@ func (m *Map) At(i int) (b byte, err error) {
 	defer func() {
 		debug.SetPanicOnFault(old)
 		if r := recover(); r != nil {
+			defer m.mu.RUnlock() // also when faultError re-panics what is not a fault
 			b, err = 0, m.faultError("at", i, r, false)
+			return
 		}
 		m.mu.RUnlock()
 	}()
@@ -36,9 +39,10 @@ func (m *Map) At(i int) (b byte, err error) {
 
 // ReadAt copies len(p) bytes from offset off into p, as io.ReaderAt. It
 // returns io.EOF when fewer bytes are left. It does not move the cursor.
+// Errors are *OpError values, or *FaultError for a memory fault. At the end, io.EOF itself.
 func (m *Map) ReadAt(p []byte, off int64) (n int, err error) {
-	if err := m.rlock(); err != nil {
-		return 0, opError("read", err)
+	if err := m.enter("read"); err != nil {
+		return 0, err
 	}
 	if off < 0 || off >= int64(len(m.data)) {
 		m.mu.RUnlock()
@@ -54,8 +58,10 @@ func (m *Map) ReadAt(p []byte, off int64) (n int, err error) {
 	defer func() {
 		debug.SetPanicOnFault(old)
 		if r := recover(); r != nil {
+			defer m.mu.RUnlock()                     // also when faultError re-panics
 			m.faultError("read", int(off), r, false) // re-panics what is not a fault
 			n, err = m.copyGuarded("read", p, src, int(off))
+			return
 		}
 		m.mu.RUnlock()
 	}()
@@ -69,6 +75,7 @@ func (m *Map) ReadAt(p []byte, off int64) (n int, err error) {
 // move the cursor. A write that would end past the end of the map writes
 // nothing and returns ErrRange, unless the map was made WithGrow, when the
 // file and the map grow first. Python: m[off:off+len(p)] = p.
+// Errors are *OpError values, or *FaultError for a memory fault.
 func (m *Map) WriteAt(p []byte, off int64) (n int, err error) {
 	if off < 0 {
 		return 0, opError("write", rangeErr("negative offset %d", off))
@@ -86,8 +93,10 @@ func (m *Map) WriteAt(p []byte, off int64) (n int, err error) {
 	defer func() {
 		debug.SetPanicOnFault(old)
 		if r := recover(); r != nil {
+			defer m.mu.RUnlock()                      // also when faultError re-panics
 			m.faultError("write", int(off), r, false) // re-panics what is not a fault
 			n, err = m.copyGuarded("write", dst, p, int(off))
+			return
 		}
 		m.mu.RUnlock()
 	}()
@@ -123,9 +132,10 @@ func (m *Map) rlockForWrite(end int) error {
 
 // Move copies count bytes from offset src to offset dst inside the map;
 // the ranges may overlap. Python: m.move(dest, src, count).
+// Errors are *OpError values, or *FaultError for a memory fault.
 func (m *Map) Move(dst, src, count int) error {
-	if err := m.rlock(); err != nil {
-		return opError("move", err)
+	if err := m.enter("move"); err != nil {
+		return err
 	}
 	defer m.mu.RUnlock()
 	if m.mode == ReadOnly {

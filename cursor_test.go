@@ -3,6 +3,7 @@ package mmap_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"strings"
@@ -11,17 +12,6 @@ import (
 
 	"github.com/mmapkit/mmap"
 )
-
-func anonWith(t testing.TB, content string) *mmap.Map {
-	t.Helper()
-	m, err := mmap.Anonymous(len(content))
-	if err != nil {
-		t.Fatal(err)
-	}
-	copy(m.Bytes(), content)
-	t.Cleanup(func() { m.Close() })
-	return m
-}
 
 // The Map is a correct io.Reader by the standard library's own checker.
 func TestReaderContract(t *testing.T) {
@@ -210,21 +200,20 @@ func TestFindPython(t *testing.T) {
 		{"one", []int{1, -1}, 8, 8},
 		{"one", []int{1, -2}, -1, -1},
 		{"one", []int{0, -2}, 0, 0},
-		{"", []int{13, 12}, 12, 12},
+		{"", []int{13, 12}, -1, -1}, // issue 9 item 1: Python's bytes.find
+		{"", []int{12, 12}, 12, 12},
+		{"", []int{12}, 12, 12},
 		{"", []int{5, 3}, -1, -1},
 		{"", nil, 0, 12},
 		{"", []int{-100, 100}, 0, 12},
 		{"zzz", nil, -1, -1},
 	} {
-		if got, err := m.Find([]byte(c.sub), c.bounds...); got != c.find || err != nil {
+		if got, err := findB(m, []byte(c.sub), c.bounds...); got != c.find || err != nil {
 			t.Errorf("Find(%q, %v) = %d, %v, want %d", c.sub, c.bounds, got, err, c.find)
 		}
-		if got, err := m.RFind([]byte(c.sub), c.bounds...); got != c.rfind || err != nil {
+		if got, err := rfindB(m, []byte(c.sub), c.bounds...); got != c.rfind || err != nil {
 			t.Errorf("RFind(%q, %v) = %d, %v, want %d", c.sub, c.bounds, got, err, c.rfind)
 		}
-	}
-	if _, err := m.Find([]byte("o"), 1, 2, 3); !errors.Is(err, fs.ErrInvalid) {
-		t.Errorf("three bounds: %v", err)
 	}
 	// Find never moves the cursor, and does not start at it.
 	m.Seek(5, io.SeekStart)
@@ -256,10 +245,10 @@ func TestFindMatchesModel(t *testing.T) {
 		for _, sub := range []string{"o", "on", "two", "ones", "s", "aa", "\x00", ""} {
 			for i := -n - 1; i <= n+1; i++ {
 				for j := -n - 1; j <= n+1; j++ {
-					if got, _ := m.Find([]byte(sub), i, j); got != pythonFind(data, sub, i, j, false) {
+					if got, _ := m.FindIn([]byte(sub), i, j); got != pythonFind(data, sub, i, j, false) {
 						t.Fatalf("Find(%q, %d, %d) = %d, want %d", sub, i, j, got, pythonFind(data, sub, i, j, false))
 					}
-					if got, _ := m.RFind([]byte(sub), i, j); got != pythonFind(data, sub, i, j, true) {
+					if got, _ := m.RFindIn([]byte(sub), i, j); got != pythonFind(data, sub, i, j, true) {
 						t.Fatalf("RFind(%q, %d, %d) = %d, want %d", sub, i, j, got, pythonFind(data, sub, i, j, true))
 					}
 				}
@@ -272,13 +261,14 @@ func TestFindMatchesModel(t *testing.T) {
 // clamp the bounds Python-style, then search the slice.
 func pythonFind(data, sub string, start, end int, last bool) int {
 	n := len(data)
+	// CPython's ADJUST_INDICES: end is lowered to n, start is not.
 	clamp := func(i int) int {
 		if i < 0 {
 			i = max(i+n, 0)
 		}
-		return min(i, n)
+		return i
 	}
-	start, end = clamp(start), clamp(end)
+	start, end = clamp(start), min(clamp(end), n)
 	if end-start < len(sub) {
 		return -1
 	}
@@ -292,4 +282,34 @@ func pythonFind(data, sub string, start, end int, last bool) int {
 		return -1
 	}
 	return i + start
+}
+
+// Issue 9 item 8: ReadLineLimit bounds what a line costs, as Python's
+// readline(size) and bufio.Reader do; a map without a newline gives pieces
+// of the limit, not a copy of all of itself.
+func TestReadLineLimit(t *testing.T) {
+	m := anonWith(t, "abc\ndefgh")
+	var got []string
+	for {
+		l, err := m.ReadLineLimit(2)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, string(l))
+	}
+	if want := []string{"ab", "c\n", "de", "fg", "h"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("ReadLineLimit(2) pieces %q, want %q", got, want)
+	}
+	big, err := mmap.Anonymous(64 << 20) // zeros: no newline at all
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer big.Close()
+	l, err := big.ReadLineLimit(4096)
+	if err != nil || len(l) != 4096 || cap(l) != 4096 || big.Pos() != 4096 {
+		t.Fatalf("ReadLineLimit(4096) of a map without newlines: %d bytes (cap %d), %v, Pos %d", len(l), cap(l), err, big.Pos())
+	}
 }

@@ -35,14 +35,10 @@ func (m *Map) guardCaller(op string, off int, fn func(), strict bool) (err error
 // inside this map: a nil dereference in a Guard callback is the caller's
 // bug, not a truncated file.
 func (m *Map) faultError(op string, off int, r any, strict bool) error {
-	f, ok := r.(interface {
-		runtime.Error
-		Addr() uintptr
-	})
+	addr, ok := faultAddr(r)
 	if !ok {
 		panic(r)
 	}
-	addr := f.Addr()
 	base := uintptr(0)
 	if len(m.data) > 0 {
 		base = uintptr(unsafePointer(m.data))
@@ -59,6 +55,20 @@ func (m *Map) faultError(op string, off int, r any, strict bool) error {
 		e.Err = ErrTruncated
 	}
 	return e
+}
+
+// faultAddr returns the address of the memory fault r, a recovered panic,
+// or false when r is not a memory fault. Tests replace it to reach the
+// path where a method re-panics.
+var faultAddr = func(r any) (uintptr, bool) {
+	f, ok := r.(interface {
+		runtime.Error
+		Addr() uintptr
+	})
+	if !ok {
+		return 0, false
+	}
+	return f.Addr(), true
 }
 
 // shrunk reports whether the file is now shorter than the map.
@@ -126,9 +136,9 @@ func (m *Map) copyGuarded(op string, dst, src []byte, off int) (int, error) {
 // cut short faults on every page past its new end; the caller's retry
 // catches pages that fault out of order.
 func (m *Map) firstFaultingPage(op string, from, to int) int {
-	base := int(uintptr(unsafePointer(m.data))) % PageSize // data[0]'s offset in its page
-	pageOf := func(x int) int { return (x + base) / PageSize }
-	start := func(p int) int { return max(p*PageSize-base, from) }
+	base := int(uintptr(unsafePointer(m.data))) % pageSize // data[0]'s offset in its page
+	pageOf := func(x int) int { return (x + base) / pageSize }
+	start := func(p int) int { return max(p*pageSize-base, from) }
 	lo, hi := pageOf(from)-1, pageOf(to) // lo: last page known readable; hi: first known to fault
 	for hi-lo > 1 {
 		mid := lo + (hi-lo)/2
@@ -149,8 +159,11 @@ func (m *Map) firstFaultingPage(op string, from, to int) int {
 // the Map open: Close and Resize wait until fn returns, so fn must not call
 // them. Faults outside the mapping, and other panics, are not caught.
 func (m *Map) Guard(fn func(b []byte) error) (err error) {
-	if err := m.rlock(); err != nil {
-		return opError("guard", err)
+	if fn == nil {
+		return opError("guard", nilArg("func", nil))
+	}
+	if err := m.enter("guard"); err != nil {
+		return err
 	}
 	defer m.mu.RUnlock()
 	if gerr := m.guardCaller("guard", 0, func() { err = fn(m.data) }, true); gerr != nil {

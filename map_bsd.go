@@ -2,47 +2,14 @@
 
 package mmap
 
-import (
-	"os"
+import "os"
 
-	"golang.org/x/sys/unix"
-)
+// linuxAdvice: these systems have only POSIX's advice.
+func linuxAdvice(a Advice) (int, bool) { return 0, false }
 
-func adviceFlag(a Advice) (int, bool) {
-	switch a {
-	case AdviceNormal:
-		return unix.MADV_NORMAL, true
-	case AdviceRandom:
-		return unix.MADV_RANDOM, true
-	case AdviceSequential:
-		return unix.MADV_SEQUENTIAL, true
-	case AdviceWillNeed:
-		return unix.MADV_WILLNEED, true
-	case AdviceDontNeed:
-		return unix.MADV_DONTNEED, true
-	}
-	return 0, false
-}
-
-// remap has no mremap to call here: it maps the new size afresh and, for
-// anonymous memory, copies the old contents over before unmapping them.
+// remap: these systems have no mremap.
 func (r *region) remap(f *os.File, off int64, size int, mode Mode) error {
-	var next region
-	var err error
-	if f == nil {
-		next, err = mapAnonymous(size)
-		if err == nil {
-			copy(next.bytes(0, size), r.bytes(0, min(size, r.size)))
-		}
-	} else {
-		next, err = mapFile(f, off, size, mode)
-	}
-	if err != nil {
-		return err
-	}
-	r.unmap()
-	*r = next
-	return nil
+	return r.remapByCopy(f, off, size, mode)
 }
 
 // syncFile makes a flush durable: msync alone leaves data in the drive's

@@ -54,6 +54,22 @@ func (r region) flush(off, n int, async bool) error {
 	return unix.Msync(r.bytes(off, n), flags)
 }
 
+func adviceFlag(a Advice) (int, bool) {
+	switch a {
+	case AdviceNormal:
+		return unix.MADV_NORMAL, true
+	case AdviceRandom:
+		return unix.MADV_RANDOM, true
+	case AdviceSequential:
+		return unix.MADV_SEQUENTIAL, true
+	case AdviceWillNeed:
+		return unix.MADV_WILLNEED, true
+	case AdviceDontNeed:
+		return unix.MADV_DONTNEED, true
+	}
+	return linuxAdvice(a)
+}
+
 func (r region) advise(off, n int, a Advice) error {
 	flag, ok := adviceFlag(a)
 	if !ok {
@@ -75,9 +91,16 @@ func dupFile(f *os.File) (*os.File, error) {
 	return os.NewFile(uintptr(fd), f.Name()), nil
 }
 
-// isBadAddress reports whether err is the error a system call returns when
-// a buffer it was given, here mapped memory, could not be read (EFAULT).
-func isBadAddress(err error) bool { return errors.Is(err, unix.EFAULT) }
+// osErrKinds classifies the errnos the neutral code must tell apart.
+var osErrKinds = []errKindOf{
+	{unix.EFAULT, errBadAddress},
+	{unix.ENODEV, errNoDevice},
+	{unix.EFBIG, errTooLarge},
+	{unix.EINVAL, errInvalid},
+}
+
+// remapCopiesFirst: a file may change size under a Unix mapping.
+const remapCopiesFirst = true
 
 // probeEmpty tells a real empty file from a pseudo file (/proc, /sys) that
 // reports size 0 yet has contents and cannot be mapped: POSIX lets a map

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"sync"
+
+	"github.com/mmapkit/mmap/internal/scan"
 )
 
 // oneShotMmapMin is the file size from which FindInFile and CountInFile map
@@ -49,6 +52,7 @@ var oneShotBufs = sync.Pool{New: func() any {
 // into a reused buffer for small files, a map searched on every core for
 // large ones. An empty sub is found at 0. Use it for one search per file;
 // to search one file many times, Open it and call Find.
+// Errors are *fs.PathError values, or *FaultError for a memory fault.
 func FindInFile(path string, sub []byte) (int64, error) {
 	if len(sub) == 0 {
 		if _, err := os.Stat(path); err != nil {
@@ -77,6 +81,7 @@ func FindInFile(path string, sub []byte) (int64, error) {
 // CountInFile returns the number of non-overlapping occurrences of sub in
 // the file at path, as Map.Count counts them (an empty sub: the size + 1),
 // choosing the fastest way for the file's size as FindInFile does.
+// Errors are *fs.PathError values, or *FaultError for a memory fault.
 func CountInFile(path string, sub []byte) (int, error) {
 	if len(sub) == 0 {
 		fi, err := os.Stat(path)
@@ -94,15 +99,11 @@ func CountInFile(path string, sub []byte) (int, error) {
 		// Greedy from skip, where the last match of the previous window
 		// ended; report how far the last match here runs.
 		end := skip
-		for i := skip; ; {
-			j := bytes.Index(w[i:], sub)
-			if j < 0 {
-				break
-			}
+		scan.Each(w, sub, skip, func(i int) bool {
 			total++
-			i += j + len(sub)
-			end = i
-		}
+			end = i + len(sub)
+			return true
+		})
 		return end, false
 	})
 	if err != nil {
@@ -132,7 +133,11 @@ func scanFile(path string, sub []byte, mapped func(*Map) error, window func(w []
 		m, err := MapFile(f, ReadOnly)
 		if err == nil {
 			defer m.Close()
-			return mapped(m)
+			err := mapped(m)
+			if oe, ok := err.(*OpError); ok { // name the file, as the read loop's errors do
+				err = &fs.PathError{Op: oe.Op, Path: path, Err: oe.Err}
+			}
+			return err
 		}
 		if !errors.Is(err, ErrNotMappable) {
 			return err

@@ -47,7 +47,7 @@ func openShared(fd uintptr, n int64) (*resources, int, Mode, error) {
 	}
 	unix.CloseOnExec(int(fd))
 	f := os.NewFile(uintptr(nfd), fmt.Sprintf("shared:%d", fd))
-	res, length, mode, err := openShared1(f, n)
+	res, length, mode, err := openSharedFile(f, n)
 	if err != nil {
 		f.Close()
 		return nil, 0, 0, fmt.Errorf("descriptor %d: %w", fd, err)
@@ -55,7 +55,7 @@ func openShared(fd uintptr, n int64) (*resources, int, Mode, error) {
 	return res, length, mode, nil
 }
 
-func openShared1(f *os.File, n int64) (*resources, int, Mode, error) {
+func openSharedFile(f *os.File, n int64) (*resources, int, Mode, error) {
 	flags, err := unix.FcntlInt(f.Fd(), unix.F_GETFL, 0)
 	if err != nil {
 		return nil, 0, 0, err
@@ -67,14 +67,14 @@ func openShared1(f *os.File, n int64) (*resources, int, Mode, error) {
 	case unix.O_RDONLY:
 		mode = ReadOnly
 	default:
-		return nil, 0, 0, wrapf("%w: write-only descriptor", ErrNotMappable)
+		return nil, 0, 0, fmt.Errorf("%w: write-only descriptor", ErrNotMappable)
 	}
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, 0, 0, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, 0, 0, wrapf("%w: not shared memory (mode %v)", ErrNotMappable, fi.Mode())
+		return nil, 0, 0, fmt.Errorf("%w: not shared memory (mode %v)", ErrNotMappable, fi.Mode())
 	}
 	size := fi.Size()
 	if n == 0 {

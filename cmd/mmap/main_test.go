@@ -112,7 +112,7 @@ import json, mmap, sys
 path, n = sys.argv[1], int(sys.argv[2])
 needles = json.loads(sys.argv[3])
 f = open(path, "rb")
-m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+m = f.read()  # bytes: mmap.find follows bytes.find past the end only since 3.15 (gh-151021)
 out = {}
 for op in ("find", "rfind"):
     for s in needles:
@@ -490,6 +490,7 @@ func TestInternalError(t *testing.T) {
 	root := newRoot(&stdout, &stderr)
 	root.AddCommand(&cobra.Command{Use: "boom", RunE: func(*cobra.Command, []string) error {
 		var m map[string]int
+		//lint:ignore SA5000 the nil map is the point: a panic
 		m["x"]++ // a nil map: panics
 		return nil
 	}})

@@ -1,5 +1,3 @@
-//go:build linux
-
 package mmap_test
 
 import (
@@ -9,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"syscall"
 	"testing"
 
@@ -38,7 +37,7 @@ var badSentinels = []struct {
 // must give one precise error, never a panic or a success.
 func TestBadInputs(t *testing.T) {
 	dir := t.TempDir()
-	size := 3*mmap.PageSize + 5
+	size := 3*mmap.PageSize() + 5
 	path := filepath.Join(dir, "file")
 	if err := os.WriteFile(path, faultContent(size), 0o644); err != nil {
 		t.Fatal(err)
@@ -77,6 +76,7 @@ func TestBadInputs(t *testing.T) {
 	first := func(_ any, err error) error { return err }
 	first3 := func(_, _ any, err error) error { return err }
 	const maxInt = math.MaxInt
+	var nilRegexp *regexp.Regexp
 
 	for _, tc := range []struct {
 		name string
@@ -124,6 +124,25 @@ func TestBadInputs(t *testing.T) {
 		{"WithGrow CopyOnWrite", func() error { return mapOf(rwFile, mmap.CopyOnWrite, mmap.WithGrow()) }, []error{mmap.ErrReadOnly}},
 		{"Anonymous negative", func() error { return first(mmap.Anonymous(-1)) }, []error{mmap.ErrRange}},
 
+		// Nil arguments (issue 9 item 10): an error, never a panic.
+		{"FindRegexp nil", func() error { return first(ro.FindRegexp(nil)) }, []error{fs.ErrInvalid}},
+		{"FindRegexp a nil *regexp.Regexp", func() error { return first(ro.FindRegexp(nilRegexp)) }, []error{fs.ErrInvalid}},
+		{"Matches nil", func() error {
+			for _, err := range ro.Matches(nil) {
+				return err
+			}
+			return nil
+		}, []error{fs.ErrInvalid}},
+		{"CountRegexp nil", func() error { return first(ro.CountRegexp(nil)) }, []error{fs.ErrInvalid}},
+		{"CountRegexp a nil *regexp.Regexp", func() error { return first(ro.CountRegexp(nilRegexp)) }, []error{fs.ErrInvalid}},
+		{"CountLinesMatching nil", func() error { return first(ro.CountLinesMatching(nil)) }, []error{fs.ErrInvalid}},
+		{"CountLinesMatching a nil *regexp.Regexp", func() error { return first(ro.CountLinesMatching(nilRegexp)) }, []error{fs.ErrInvalid}},
+		{"Guard nil", func() error { return ro.Guard(nil) }, []error{fs.ErrInvalid}},
+		{"WriteTo nil", func() error { return first(ro.WriteTo(nil)) }, []error{fs.ErrInvalid}},
+		{"WriteTo a nil *os.File", func() error { return first(ro.WriteTo((*os.File)(nil))) }, []error{fs.ErrInvalid}},
+		{"ShareWith nil", func() error { return first(ro.ShareWith(nil)) }, []error{fs.ErrInvalid}},
+		{"ReadLineLimit 0", func() error { return first(ro.ReadLineLimit(0)) }, []error{fs.ErrInvalid}},
+
 		// Methods with arguments out of range.
 		{"ReadAt negative offset", func() error { return first(ro.ReadAt(p, -1)) }, []error{mmap.ErrRange}},
 		{"ReadAt at the end", func() error { return first(ro.ReadAt(p, int64(size))) }, []error{io.EOF}},
@@ -161,9 +180,7 @@ func TestBadInputs(t *testing.T) {
 		}, []error{mmap.ErrRange}},
 		{"Seek whence 3", func() error { return first(ro.Seek(0, 3)) }, []error{fs.ErrInvalid}},
 		{"Seek whence -1", func() error { return first(ro.Seek(0, -1)) }, []error{fs.ErrInvalid}},
-		{"Find with 3 bounds", func() error { return first(ro.Find(p, 0, 1, 2)) }, []error{fs.ErrInvalid}},
-		{"RFind with 3 bounds", func() error { return first(ro.RFind(p, 0, 1, 2)) }, []error{fs.ErrInvalid}},
-		{"Find with huge bounds", func() error { return first(ro.Find(p, math.MinInt, maxInt)) }, nil},
+		{"FindIn with huge bounds", func() error { return first(ro.FindIn(p, math.MinInt, maxInt)) }, nil},
 		{"FlushRange negative offset", func() error { return rw.FlushRange(-1, 1) }, []error{mmap.ErrRange}},
 		{"FlushRange negative length", func() error { return rw.FlushRange(0, -1) }, []error{mmap.ErrRange}},
 		{"FlushRange past the end", func() error { return rw.FlushRange(size, 1) }, []error{mmap.ErrRange}},
