@@ -160,7 +160,7 @@ func BenchmarkFindAbsent(b *testing.B) {
 		}},
 		{name: "edsrzf-bytes.Index", op: func() error {
 			return split(size, len(needle), workers, func(_, lo, hi int) bool {
-				return bytes.Index(e[lo:hi], needle) >= 0
+				return bytes.Contains(e[lo:hi], needle)
 			})
 		}},
 		{name: "x-exp-mmap-copy", op: func() error {
@@ -168,7 +168,7 @@ func BenchmarkFindAbsent(b *testing.B) {
 				buf := bufs[w]
 				for off := lo; off < hi; off += len(buf) - len(needle) + 1 {
 					n, _ := x.ReadAt(buf[:min(len(buf), hi-off)], int64(off))
-					if bytes.Index(buf[:n], needle) >= 0 {
+					if bytes.Contains(buf[:n], needle) {
 						return true
 					}
 					if off+n >= hi {

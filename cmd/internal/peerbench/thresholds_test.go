@@ -54,7 +54,7 @@ func BenchmarkOneShotCrossover(b *testing.B) {
 					defer f.Close()
 					for off := int64(0); ; off += int64(len(buf) - len(needle) + 1) {
 						n, err := f.ReadAt(buf, off)
-						if bytes.Index(buf[:n], needle) >= 0 {
+						if bytes.Contains(buf[:n], needle) {
 							return errFound
 						}
 						if err == io.EOF {
