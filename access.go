@@ -26,10 +26,13 @@ func (m *Map) At(i int) (b byte, err error) {
 	old := debug.SetPanicOnFault(true)
 	defer func() {
 		debug.SetPanicOnFault(old)
-		if r := recover(); r != nil {
-			b, err = 0, m.faultError("at", i, r, false)
+		r := recover()
+		if r == nil {
+			m.mu.RUnlock()
+			return
 		}
-		m.mu.RUnlock()
+		defer m.mu.RUnlock() // also when faultError re-panics
+		b, err = 0, m.faultError("at", i, r, false)
 	}()
 	return m.data[i], nil
 }
@@ -53,11 +56,14 @@ func (m *Map) ReadAt(p []byte, off int64) (n int, err error) {
 	old := debug.SetPanicOnFault(true)
 	defer func() {
 		debug.SetPanicOnFault(old)
-		if r := recover(); r != nil {
-			m.faultError("read", int(off), r, false) // re-panics what is not a fault
-			n, err = m.copyGuarded("read", p, src, int(off))
+		r := recover()
+		if r == nil {
+			m.mu.RUnlock()
+			return
 		}
-		m.mu.RUnlock()
+		defer m.mu.RUnlock()                     // also when faultError re-panics
+		m.faultError("read", int(off), r, false) // re-panics what is not a fault
+		n, err = m.copyGuarded("read", p, src, int(off))
 	}()
 	if n = copy(p, src); n < len(p) {
 		err = io.EOF
@@ -85,11 +91,14 @@ func (m *Map) WriteAt(p []byte, off int64) (n int, err error) {
 	old := debug.SetPanicOnFault(true)
 	defer func() {
 		debug.SetPanicOnFault(old)
-		if r := recover(); r != nil {
-			m.faultError("write", int(off), r, false) // re-panics what is not a fault
-			n, err = m.copyGuarded("write", dst, p, int(off))
+		r := recover()
+		if r == nil {
+			m.mu.RUnlock()
+			return
 		}
-		m.mu.RUnlock()
+		defer m.mu.RUnlock()                      // also when faultError re-panics
+		m.faultError("write", int(off), r, false) // re-panics what is not a fault
+		n, err = m.copyGuarded("write", dst, p, int(off))
 	}()
 	return copy(dst, p), nil
 }
