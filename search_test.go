@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/mmapkit/mmap"
+	"github.com/mmapkit/mmap/internal/platformtest"
 )
 
 // srchMap returns an anonymous map holding data.
@@ -358,6 +359,7 @@ func TestSearchClosedAndNil(t *testing.T) {
 // A file truncated under the map: every scan returns a *FaultError, on the
 // parallel paths too, and never kills the process.
 func TestSearchTruncated(t *testing.T) {
+	platformtest.SkipUnlessTruncationFaults(t)
 	for _, par := range []bool{false, true} {
 		t.Run(fmt.Sprint("parallel=", par), func(t *testing.T) {
 			if par {
@@ -421,6 +423,7 @@ func TestSearchTruncated(t *testing.T) {
 var srchSink byte
 
 func TestLinesBodyFaultPanics(t *testing.T) {
+	platformtest.SkipUnlessTruncationFaults(t)
 	data := append([]byte("a\n"), bytes.Repeat([]byte("x"), 3*os.Getpagesize())...)
 	p := srchFile(t, data)
 	m, err := mmap.Open(p)

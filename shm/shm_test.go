@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/mmapkit/mmap"
+	"github.com/mmapkit/mmap/internal/platformtest"
 	"github.com/mmapkit/mmap/shm"
 )
 
@@ -495,6 +496,7 @@ func TestOpenEmpty(t *testing.T) {
 // return an error instead of crashing.
 func TestTruncatedSegment(t *testing.T) {
 	supported(t)
+	platformtest.SkipUnlessTruncationFaults(t)
 	if runtime.GOOS != "linux" {
 		t.Skip("truncates the file in /dev/shm")
 	}
