@@ -10,3 +10,8 @@ import (
 func mapFile(f *os.File, n int) ([]byte, func(), error) {
 	return nil, nil, errors.ErrUnsupported
 }
+
+const (
+	hasMadvise  = false
+	sharedGrows = false
+)

@@ -14,3 +14,9 @@ func mapFile(f *os.File, n int) ([]byte, func(), error) {
 	}
 	return b, func() { syscall.Munmap(b) }, nil
 }
+
+// Facts of these systems that no probe can find without the library.
+const (
+	hasMadvise  = true // madvise(2)
+	sharedGrows = true // a memfd or shm_open file grows by ftruncate
+)

@@ -22,3 +22,9 @@ func mapFile(f *os.File, n int) ([]byte, func(), error) {
 	b := unsafe.Slice((*byte)(*(*unsafe.Pointer)(unsafe.Pointer(&addr))), n)
 	return b, func() { windows.UnmapViewOfFile(addr); windows.CloseHandle(h) }, nil
 }
+
+// Facts of Windows that no probe can find without the library.
+const (
+	hasMadvise  = false // no madvise; PrefetchVirtualMemory is not advice
+	sharedGrows = false // a pagefile-backed section's size is fixed at CreateFileMapping
+)

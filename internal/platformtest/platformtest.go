@@ -130,3 +130,25 @@ var argsCarryBytes = sync.OnceValue(func() string {
 	}
 	return ""
 })
+
+// SkipUnlessMadvise skips t where the OS has no madvise (Windows), and
+// Advise returns errors.ErrUnsupported as documented.
+func SkipUnlessMadvise(t testing.TB) {
+	t.Helper()
+	if !hasMadvise {
+		t.Skip("this OS has no madvise: Advise returns errors.ErrUnsupported (TestAdviseWithoutMadvise)")
+	}
+}
+
+// HasMadvise reports whether the OS has madvise.
+func HasMadvise() bool { return hasMadvise }
+
+// SkipUnlessSharedMemoryGrows skips t where shared memory has a fixed size
+// (Windows: a pagefile-backed section), so Resize and growing writes of a
+// Shared map return errors.ErrUnsupported as documented.
+func SkipUnlessSharedMemoryGrows(t testing.TB) {
+	t.Helper()
+	if !sharedGrows {
+		t.Skip("shared memory has a fixed size here (a pagefile-backed section): growing it is errors.ErrUnsupported")
+	}
+}
