@@ -69,7 +69,7 @@ func probeTruncationFault() (string, error) {
 		return "a read past the end of a truncated mapped file does not fault here", nil
 	case !hasAddr || addr != want:
 		return fmt.Sprintf("this system reports the fault past a truncated mapped file's end at %#x, not at %#x "+
-			"(qemu-user does), which cannot be told from a nil dereference", addr, want), nil
+			"(as qemu-user 7.2 does), which cannot be told from a nil dereference", addr, want), nil
 	}
 	return "", nil
 }

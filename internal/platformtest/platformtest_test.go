@@ -11,7 +11,10 @@ import (
 func TestProbes(t *testing.T) {
 	fault := truncationFaults()
 	args, argsWhy := ArgsCarryBytes()
-	t.Logf("truncation faults: %q; argument bytes: %v %q", fault, args, argsWhy)
+	// .ci/platforms reads this line to leave out ExampleFaultError, which
+	// cannot skip itself.
+	t.Logf("truncation faults testable: %v %s", fault == "", fault)
+	t.Logf("argument bytes testable: %v %s", args, argsWhy)
 	if runtime.GOOS == "linux" && runtime.GOARCH == "amd64" {
 		if fault != "" {
 			t.Errorf("truncation faults not testable on linux/amd64: %s", fault)
