@@ -26,13 +26,10 @@ func (m *Map) At(i int) (b byte, err error) {
 	old := debug.SetPanicOnFault(true)
 	defer func() {
 		debug.SetPanicOnFault(old)
-		r := recover()
-		if r == nil {
-			m.mu.RUnlock()
-			return
+		if r := recover(); r != nil {
+			b, err = 0, m.faultError("at", i, r, false)
 		}
-		defer m.mu.RUnlock() // also when faultError re-panics
-		b, err = 0, m.faultError("at", i, r, false)
+		m.mu.RUnlock()
 	}()
 	return m.data[i], nil
 }
@@ -56,14 +53,11 @@ func (m *Map) ReadAt(p []byte, off int64) (n int, err error) {
 	old := debug.SetPanicOnFault(true)
 	defer func() {
 		debug.SetPanicOnFault(old)
-		r := recover()
-		if r == nil {
-			m.mu.RUnlock()
-			return
+		if r := recover(); r != nil {
+			m.faultError("read", int(off), r, false) // re-panics what is not a fault
+			n, err = m.copyGuarded("read", p, src, int(off))
 		}
-		defer m.mu.RUnlock()                     // also when faultError re-panics
-		m.faultError("read", int(off), r, false) // re-panics what is not a fault
-		n, err = m.copyGuarded("read", p, src, int(off))
+		m.mu.RUnlock()
 	}()
 	if n = copy(p, src); n < len(p) {
 		err = io.EOF
@@ -91,14 +85,11 @@ func (m *Map) WriteAt(p []byte, off int64) (n int, err error) {
 	old := debug.SetPanicOnFault(true)
 	defer func() {
 		debug.SetPanicOnFault(old)
-		r := recover()
-		if r == nil {
-			m.mu.RUnlock()
-			return
+		if r := recover(); r != nil {
+			m.faultError("write", int(off), r, false) // re-panics what is not a fault
+			n, err = m.copyGuarded("write", dst, p, int(off))
 		}
-		defer m.mu.RUnlock()                      // also when faultError re-panics
-		m.faultError("write", int(off), r, false) // re-panics what is not a fault
-		n, err = m.copyGuarded("write", dst, p, int(off))
+		m.mu.RUnlock()
 	}()
 	return copy(dst, p), nil
 }
