@@ -5,12 +5,15 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/mmapkit/mmap/internal/platformtest"
 )
 
 // touch is AdvicePopulateRead's fallback on kernels without
 // MADV_POPULATE_READ; it must read every page of the range and report a
 // truncated file as a fault.
 func TestTouchFallback(t *testing.T) {
+	platformtest.SkipUnlessTruncationFaults(t)
 	p := filepath.Join(t.TempDir(), "f")
 	if err := os.WriteFile(p, make([]byte, 3*pageSize+5), 0o644); err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mmapkit/mmap"
+	"github.com/mmapkit/mmap/internal/platformtest"
 )
 
 // Tests that a file truncated under a Map, by another process or through
@@ -191,6 +192,7 @@ var faultCases = []faultCase{
 // writes the map through every method: each round must end in a
 // *FaultError matching ErrTruncated, and the map must stay usable.
 func TestTruncatedUnderMap(t *testing.T) {
+	platformtest.SkipUnlessTruncationFaults(t)
 	const rounds = 100
 	start := time.Now()
 	tr := startTruncator(t)
@@ -262,6 +264,7 @@ func TestTruncatedUnderMap(t *testing.T) {
 // last page that can still be read, and the FaultError's Offset is where
 // the first byte that could not be read lies.
 func TestTruncatedExactCounts(t *testing.T) {
+	platformtest.SkipUnlessTruncationFaults(t)
 	page := mmap.PageSize()
 	size := faultFilePages * page
 	for _, tc := range []struct {
@@ -302,6 +305,7 @@ func TestTruncatedExactCounts(t *testing.T) {
 // page: finding where the readable part ends must take a few faults, not
 // one per cache line of the missing part (which took seconds).
 func TestTruncatedLargeMapIsQuick(t *testing.T) {
+	platformtest.SkipUnlessTruncationFaults(t)
 	const size = 64 << 20
 	path := filepath.Join(t.TempDir(), "sparse")
 	f, err := os.Create(path)
@@ -343,6 +347,7 @@ func TestTruncatedLargeMapIsQuick(t *testing.T) {
 // TestTruncatedInsideARune cuts the file in the middle of a UTF-8
 // sequence: ReadRune must report the fault, not a utf8.RuneError.
 func TestTruncatedInsideARune(t *testing.T) {
+	platformtest.SkipUnlessTruncationFaults(t)
 	page := mmap.PageSize()
 	content := faultContent(4 * page)
 	copy(content[2*page-1:], "€") // three bytes: one before the page boundary, two after
@@ -373,6 +378,7 @@ func TestTruncatedInsideARune(t *testing.T) {
 // TestTruncatedParallelScan cuts a map large enough for Find and RFind to
 // scan it on several goroutines: the fault in any of them is the error.
 func TestTruncatedParallelScan(t *testing.T) {
+	platformtest.SkipUnlessTruncationFaults(t)
 	const size = 16 << 20
 	path := filepath.Join(t.TempDir(), "large")
 	if err := os.WriteFile(path, bytes.Repeat(faultContent(1<<20), size>>20), 0o644); err != nil {
@@ -403,6 +409,7 @@ func TestTruncatedParallelScan(t *testing.T) {
 // again reads once more, without a remap: the pages past the cut read as
 // zeros, as the file does.
 func TestTruncatedThenGrown(t *testing.T) {
+	platformtest.SkipUnlessTruncationFaults(t)
 	page := mmap.PageSize()
 	size := faultFilePages * page
 	path := filepath.Join(t.TempDir(), "regrow")
@@ -441,6 +448,7 @@ func TestTruncatedThenGrown(t *testing.T) {
 // caller's debug.SetPanicOnFault setting back, whatever it was, also after
 // a fault.
 func TestGuardRestoresPanicOnFault(t *testing.T) {
+	platformtest.SkipUnlessTruncationFaults(t)
 	page := mmap.PageSize()
 	path := filepath.Join(t.TempDir(), "setting")
 	if err := os.WriteFile(path, faultContent(4*page), 0o644); err != nil {

@@ -13,6 +13,10 @@ import (
 // offsets must be multiples of it, not of the 4 KiB page size.
 func allocationGranularity() int { return 64 << 10 }
 
+// truncateWhileMapped: SetEndOfFile cannot cut a file below a mapped view
+// (ERROR_USER_MAPPED_FILE), so Resize unmaps before it shrinks the file.
+const truncateWhileMapped = false
+
 func mapFile(f *os.File, off int64, size int, mode Mode) (region, error) {
 	prot, access := uint32(windows.PAGE_READONLY), uint32(windows.FILE_MAP_READ)
 	switch mode {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/mmapkit/mmap"
+	"github.com/mmapkit/mmap/internal/platformtest"
 )
 
 func TestOpenWholeFile(t *testing.T) {
@@ -431,6 +432,7 @@ func TestAnonymous(t *testing.T) {
 }
 
 func TestAdviseAndLock(t *testing.T) {
+	platformtest.SkipUnlessMadvise(t)
 	m := mustOpen(t, writeFile(t, pattern(4*mmap.PageSize())), mmap.ReadOnly, mmap.WithPopulate())
 	for _, a := range []mmap.Advice{mmap.AdviceNormal, mmap.AdviceRandom, mmap.AdviceSequential, mmap.AdviceWillNeed, mmap.AdvicePopulateRead} {
 		if err := m.Advise(a); err != nil {

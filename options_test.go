@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/mmapkit/mmap"
+	"github.com/mmapkit/mmap/internal/platformtest"
 )
 
 func TestOptionsHugePagesAndLock(t *testing.T) {
@@ -43,6 +44,7 @@ func TestStrings(t *testing.T) {
 
 // A fault's message says what faulted, where, and why, on one line.
 func TestFaultErrorMessage(t *testing.T) {
+	platformtest.SkipUnlessTruncationFaults(t)
 	path := writeFile(t, make([]byte, 3*mmap.PageSize()))
 	m := mustOpen(t, path, mmap.ReadOnly)
 	if err := os.Truncate(path, 0); err != nil {

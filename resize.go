@@ -74,6 +74,9 @@ func (m *Map) resize(n int, growOnly bool) error {
 		}
 	}
 	aligned := m.off - int64(res.slack)
+	if !truncateWhileMapped && f != nil && n > 0 && newEnd < oldEnd && oldEnd >= fileSize {
+		return m.shrinkUnmapped(aligned, n, newEnd)
+	}
 	var err error
 	switch {
 	case n == 0:
@@ -99,6 +102,30 @@ func (m *Map) resize(n int, growOnly bool) error {
 		return f.Truncate(newEnd)
 	}
 	return nil
+}
+
+// shrinkUnmapped shrinks a map that reaches the end of its file to n bytes
+// and the file to newEnd where a mapped file cannot be truncated (Windows:
+// SetEndOfFile fails with ERROR_USER_MAPPED_FILE while a view is mapped):
+// unmap, truncate, map again. If the truncation fails (another map of the
+// file), the whole old map comes back and the error is returned.
+func (m *Map) shrinkUnmapped(aligned int64, n int, newEnd int64) error {
+	res := m.res
+	if err := res.reg.unmap(); err != nil {
+		return err
+	}
+	terr := res.file.Truncate(newEnd)
+	if terr != nil {
+		n = len(m.data)
+	}
+	var err error
+	res.reg, err = mapFile(res.file, aligned, res.slack+n, m.mode)
+	if err != nil {
+		m.data = res.view(0)
+		return err
+	}
+	m.data = res.view(n)
+	return terr
 }
 
 // remapRegion is region.remap; tests replace it to reach Resize's recovery

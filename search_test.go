@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/mmapkit/mmap"
+	"github.com/mmapkit/mmap/internal/platformtest"
 )
 
 // Models: Python's bounds, then the bytes package.
@@ -328,6 +329,7 @@ func TestSearchClosedAndNil(t *testing.T) {
 // A file truncated under the map: every scan returns a *FaultError, on the
 // parallel paths too, and never kills the process.
 func TestSearchTruncated(t *testing.T) {
+	platformtest.SkipUnlessTruncationFaults(t)
 	for _, par := range []bool{false, true} {
 		t.Run(fmt.Sprint("parallel=", par), func(t *testing.T) {
 			if par {
@@ -391,6 +393,7 @@ func TestSearchTruncated(t *testing.T) {
 var srchSink byte
 
 func TestLinesBodyFaultPanics(t *testing.T) {
+	platformtest.SkipUnlessTruncationFaults(t)
 	data := append([]byte("a\n"), bytes.Repeat([]byte("x"), 3*os.Getpagesize())...)
 	p := tempFile(t, data)
 	m, err := mmap.Open(p)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mmapkit/mmap"
+	"github.com/mmapkit/mmap/internal/platformtest"
 )
 
 // Shared-memory helper processes are roles of TestHelperProcess
@@ -189,9 +190,7 @@ func TestSharedAtomicCounterTwoProcesses(t *testing.T) {
 // A Shared map grows, keeping its contents, and a child started afterwards
 // sees the new length; it never shrinks.
 func TestSharedResize(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("a pagefile section cannot grow")
-	}
+	platformtest.SkipUnlessSharedMemoryGrows(t)
 	m := newShared(t, 100)
 	copy(m.Bytes(), "hello")
 	if err := m.Resize(3 * mmap.PageSize()); err != nil {
@@ -260,6 +259,7 @@ func TestSharedMapMethods(t *testing.T) {
 	if i, err := m.Find([]byte("needle")); i != 10 || err != nil {
 		t.Fatalf("Find = %d, %v", i, err)
 	}
+	platformtest.SkipUnlessSharedMemoryGrows(t)
 	if _, err := m.WriteAt([]byte("tail"), 100); err != nil { // WithGrow
 		t.Fatalf("growing write: %v", err)
 	}
