@@ -196,12 +196,19 @@ func TestErrors(t *testing.T) {
 		{[]string{"find", filepath.Join(dir, "missing"), "x"}, 1},
 		{[]string{"find", dir, "x"}, 1},
 		{[]string{"rfind", dir, "x"}, 1},
-		{[]string{"grep", dir, "x"}, 1},
+		{[]string{"grep", "x", dir}, 2},
+		{[]string{"grep", "x", filepath.Join(dir, "missing")}, 2},
+		{[]string{"grep"}, 2},
+		{[]string{"grep", "-m", "-1", "x", file}, 2},
 		{[]string{"cat", dir}, 1},
 		{[]string{"replace", dir, "a", "b"}, 1},
 		{[]string{"replace", filepath.Join(dir, "missing"), "a", "b"}, 1},
-		{[]string{"grep", file, "("}, 1},
-		{[]string{"grep", file, "\xff"}, 1},
+		{[]string{"grep", "(", file}, 2},
+		{[]string{"grep", "\xff", file}, 2},
+		{[]string{"completion", "nosuch"}, 2},
+		{[]string{"completion"}, 2},
+		{[]string{"cat", file, "--length", "1x"}, 2},
+		{[]string{"cat", file, "--length", "1k"}, 1},
 		{[]string{"cat", file, "--offset", "100"}, 1},
 		{[]string{"cat", file, "--length", "100"}, 1},
 		{[]string{"cat", file, "--offset", "5", "--length", "10"}, 1},
@@ -241,16 +248,22 @@ func TestErrors(t *testing.T) {
 func TestEmptyFile(t *testing.T) {
 	path := writeFile(t, "empty", "")
 	for _, args := range [][]string{
-		{"find", path, "x"}, {"rfind", path, "x"}, {"grep", path, "x"}, {"grep", path, "x", "-c"},
-		{"grep", path, "x", "-o"}, {"cat", path}, {"replace", path, "a", "b"}, {"replace", path, "a", "bc", "--all"},
+		{"find", path, "x"}, {"rfind", path, "x"}, {"cat", path}, {"replace", path, "a", "b"}, {"replace", path, "a", "bc", "--all"},
 	} {
 		out := ok(t, args...)
 		want := map[string]string{"find": "-1\n", "rfind": "-1\n", "cat": "", "replace": "0\n"}[args[0]]
-		if args[0] == "grep" && len(args) == 4 && args[3] == "-c" {
-			want = "0\n"
-		}
 		if out != want {
 			t.Errorf("mmap %q on an empty file: %q, want %q", args, out, want)
+		}
+	}
+	for _, args := range [][]string{{"grep", "x", path}, {"grep", "-c", "x", path}, {"grep", "-o", "", path}, {"grep", "-vc", "x", path}} {
+		r := cli(t, args...)
+		want := ""
+		if args[1] == "-c" || args[1] == "-vc" {
+			want = "0\n"
+		}
+		if r.code != 1 || r.stdout != want || r.stderr != "" {
+			t.Errorf("mmap %q on an empty file: exit %d, stdout %q, stderr %q; want 1, %q", args, r.code, r.stdout, r.stderr, want)
 		}
 	}
 }
@@ -290,33 +303,6 @@ func TestTruncatedWhileRead(t *testing.T) {
 		t.Skipf("cat wrote the whole file before the truncation (%d bytes)", n+4096)
 	}
 	checkError(t, []string{"cat", path}, result{"", stderr.String(), code}, 1)
-}
-
-func TestGrep(t *testing.T) {
-	path := writeFile(t, "g.txt", "alpha beta\ngamma delta epsilon\n\nzeta alpha\nlast line alpha")
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"alpha"}, "alpha beta\nzeta alpha\nlast line alpha\n"},
-		{[]string{"alpha", "-n"}, "1:alpha beta\n4:zeta alpha\n5:last line alpha\n"},
-		{[]string{"alpha", "-c"}, "3\n"},
-		{[]string{`\b[a-z]{5}\b`, "-c"}, "5\n"},
-		{[]string{`\b[a-z]{5}\b`, "-o"}, "alpha\ngamma\ndelta\nalpha\nalpha\n"},
-		{[]string{`\b[a-z]{5}\b`, "-o", "-n"}, "1:alpha\n2:gamma\n2:delta\n4:alpha\n5:alpha\n"},
-		{[]string{"-n", "-o", "^z|a$"}, "5:a\n"}, // ^ and $ are the ends of the file
-		{[]string{"(?m)^z|a$", "-on"}, "1:a\n4:z\n4:a\n5:a\n"},
-		{[]string{"nomatch"}, ""},
-		{[]string{"nomatch", "-c"}, "0\n"},
-		{[]string{"x*", "-c"}, "59\n"}, // every empty match counts, as in Python
-		{[]string{"x*", "-o"}, ""},
-		{[]string{"^$", "-n"}, "3:\n"},
-	} {
-		args := append([]string{"grep", path}, tc.args...)
-		if got := ok(t, args...); got != tc.want {
-			t.Errorf("mmap %q = %q, want %q", args, got, tc.want)
-		}
-	}
 }
 
 func TestReplace(t *testing.T) {

@@ -1,0 +1,205 @@
+package grep
+
+import (
+	"fmt"
+	"regexp"
+	"regexp/syntax"
+	"strings"
+)
+
+// wordClass is a character that is not a word constituent and not a line
+// end: what GNU grep -w accepts on each side of a match (C locale).
+const wordClass = `[^0-9A-Za-z_\n]`
+
+// compiled is the patterns of one command line, ready to run on a buffer
+// of many lines: no match of re can contain '\n', and ^ and $ match at
+// every line boundary, so searching a whole buffer finds exactly what
+// searching each line finds.
+type compiled struct {
+	lit       []byte         // the pattern is this one literal: searched with bytes.Index, no engine
+	all       bool           // the empty pattern: every line matches, no match is printed
+	re        *regexp.Regexp // the whole pattern (nil when lit or all)
+	word      bool           // re is wrapped for -w: group 1 is the match
+	wordStart *regexp.Regexp // for -w -o: a whole-word match at the line's start (group 1)
+	wordMid   *regexp.Regexp // for -w -o: one after a non-word character, which it consumes (group 1)
+	prefilter []byte         // a literal every match contains, or nil
+}
+
+// compile turns grep patterns into one line-safe matcher.
+func compile(o *Options) (*compiled, error) {
+	var pats []string
+	for _, p := range o.Patterns {
+		pats = append(pats, strings.Split(p, "\n")...)
+	}
+	if len(pats) == 0 {
+		return nil, fmt.Errorf("no pattern")
+	}
+	word := o.Word && !o.Line
+	if len(pats) == 1 && !o.IgnoreCase && !word && !o.Line {
+		p := pats[0]
+		if p == "" {
+			return &compiled{all: true}, nil
+		}
+		if o.Fixed || isLiteral(p) {
+			lit := p
+			if !o.Fixed {
+				lit = unquoteLiteral(p)
+			}
+			return &compiled{lit: []byte(lit)}, nil
+		}
+	}
+	var alts []string
+	var trees []*syntax.Regexp
+	for _, p := range pats {
+		if o.Fixed {
+			p = regexp.QuoteMeta(p)
+		}
+		flags := syntax.Perl
+		if o.IgnoreCase {
+			flags |= syntax.FoldCase
+		}
+		t, err := syntax.Parse(p, flags)
+		if err != nil {
+			return nil, err
+		}
+		t = lineSafe(t)
+		trees = append(trees, t)
+		alts = append(alts, t.String())
+	}
+	inner := "(?:" + strings.Join(alts, ")|(?:") + ")"
+	c := &compiled{word: word}
+	expr := inner
+	switch {
+	case o.Line:
+		expr = `(?m:^)(?:` + inner + `)(?m:$)`
+	case word:
+		expr = `(?:(?m:^)|` + wordClass + `)(` + inner + `)(?:` + wordClass + `|(?m:$))`
+		// -o needs each match's own bounds. One expression for both
+		// sides would let a longer match that starts one character later
+		// win over one at the line's start (leftmost-longest counts the
+		// consumed character), so the start of the line is tried alone.
+		var err error
+		if c.wordStart, err = compileLongest(`^(` + inner + `)(?:` + wordClass + `|$)`); err != nil {
+			return nil, err
+		}
+		if c.wordMid, err = compileLongest(wordClass + `(` + inner + `)(?:` + wordClass + `|$)`); err != nil {
+			return nil, err
+		}
+	}
+	re, err := compileLongest(expr)
+	if err != nil {
+		return nil, err
+	}
+	c.re = re
+	if len(trees) == 1 {
+		c.prefilter = requiredLiteral(trees[0])
+	}
+	return c, nil
+}
+
+// compileLongest compiles expr for POSIX leftmost-longest matching, the
+// matches grep -o prints.
+func compileLongest(expr string) (*regexp.Regexp, error) {
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return nil, err
+	}
+	re.Longest()
+	return re, nil
+}
+
+// isLiteral reports whether p, as a regular expression, matches only
+// itself (after unquoting escaped punctuation).
+func isLiteral(p string) bool {
+	t, err := syntax.Parse(p, syntax.Perl)
+	if err != nil {
+		return false
+	}
+	return t.Op == syntax.OpLiteral && t.Flags&syntax.FoldCase == 0 && !strings.ContainsRune(string(t.Rune), '\n') && isASCII(string(t.Rune))
+}
+
+func unquoteLiteral(p string) string {
+	t, _ := syntax.Parse(p, syntax.Perl)
+	return string(t.Rune)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// lineSafe rewrites t so that it matches within one line as grep does:
+// no part can match '\n', and the anchors to the text (\A, \z, ^ and $
+// outside (?m)) anchor to the line.
+func lineSafe(t *syntax.Regexp) *syntax.Regexp {
+	switch t.Op {
+	case syntax.OpAnyChar:
+		t.Op = syntax.OpAnyCharNotNL
+	case syntax.OpBeginText:
+		t.Op = syntax.OpBeginLine
+	case syntax.OpEndText:
+		t.Op = syntax.OpEndLine
+		t.Flags &^= syntax.WasDollar
+	case syntax.OpLiteral:
+		for _, r := range t.Rune {
+			if r == '\n' {
+				return &syntax.Regexp{Op: syntax.OpNoMatch}
+			}
+		}
+	case syntax.OpCharClass:
+		var out []rune
+		for i := 0; i+1 < len(t.Rune); i += 2 {
+			lo, hi := t.Rune[i], t.Rune[i+1]
+			if lo <= '\n' && '\n' <= hi {
+				if lo < '\n' {
+					out = append(out, lo, '\n'-1)
+				}
+				if hi > '\n' {
+					out = append(out, '\n'+1, hi)
+				}
+				continue
+			}
+			out = append(out, lo, hi)
+		}
+		if len(out) == 0 {
+			return &syntax.Regexp{Op: syntax.OpNoMatch}
+		}
+		t.Rune = out
+	}
+	for i, s := range t.Sub {
+		t.Sub[i] = lineSafe(s)
+	}
+	return t
+}
+
+// requiredLiteral returns the longest literal that every match of t
+// contains, or nil: searching for it first, and running the engine only
+// on the lines that hold it, is what grep and ripgrep do.
+func requiredLiteral(t *syntax.Regexp) []byte {
+	switch t.Op {
+	case syntax.OpLiteral:
+		if t.Flags&syntax.FoldCase != 0 || !isASCII(string(t.Rune)) {
+			return nil
+		}
+		return []byte(string(t.Rune))
+	case syntax.OpCapture, syntax.OpPlus:
+		return requiredLiteral(t.Sub[0])
+	case syntax.OpRepeat:
+		if t.Min >= 1 {
+			return requiredLiteral(t.Sub[0])
+		}
+	case syntax.OpConcat:
+		var best []byte
+		for _, s := range t.Sub {
+			if l := requiredLiteral(s); len(l) > len(best) {
+				best = l
+			}
+		}
+		return best
+	}
+	return nil
+}
