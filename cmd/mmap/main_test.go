@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -84,6 +85,38 @@ func checkError(t *testing.T, args []string, r result, code int) {
 	}
 	if strings.Contains(r.stderr, "goroutine ") || strings.Contains(r.stderr, "panic:") {
 		t.Errorf("mmap %q: panic trace: %q", args, r.stderr)
+	}
+	if goOption.MatchString(r.stderr) {
+		t.Errorf("mmap %q: the error names a Go option, not a flag: %q", args, r.stderr)
+	}
+}
+
+// goOption matches the name of a library option (WithGrow, WithLength...).
+var goOption = regexp.MustCompile(`\bWith[A-Z]`)
+
+// TestErrorsNameFlags reads the errors a shell user meets where the library
+// would name its options: the flag or the fix is named instead.
+func TestErrorsNameFlags(t *testing.T) {
+	file := writeFile(t, "f.txt", "hello")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"cat", "/dev/zero"}, "--length"},
+		{[]string{"cat", file, "--length", "6"}, "--length 5"},
+		{[]string{"cat", file, "--offset", "6"}, "--offset"},
+	} {
+		r := cli(t, tc.args...)
+		checkError(t, tc.args, r, 1)
+		if !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("mmap %q: stderr %q does not say %q", tc.args, r.stderr, tc.want)
+		}
+	}
+	if got := ok(t, "cat", "/dev/zero", "--length", "1KiB"); got != strings.Repeat("\x00", 1024) {
+		t.Errorf("cat /dev/zero --length 1KiB: %d bytes, want 1024", len(got))
+	}
+	if got := ok(t, "--version"); !strings.HasPrefix(got, "mmap ") {
+		t.Errorf("mmap --version = %q", got)
 	}
 }
 

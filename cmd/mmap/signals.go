@@ -13,7 +13,7 @@ import (
 // commandGrace is how long a command that watches its context gets to
 // return by itself after SIGINT or SIGTERM (bench removes its files), of
 // the 100 ms in which every command must stop.
-const commandGrace = 50 * time.Millisecond
+const commandGrace = 20 * time.Millisecond
 
 // interrupts makes SIGINT and SIGTERM stop any command at once, with exit
 // status 130 or 143 (128 + the signal's number, as a shell reports it): the

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+
+	re2 "github.com/wasilibs/go-re2"
 )
 
 // wordClass is a character that is not a word constituent and not a line
@@ -23,6 +25,17 @@ type compiled struct {
 	wordStart *regexp.Regexp // for -w -o: a whole-word match at the line's start (group 1)
 	wordMid   *regexp.Regexp // for -w -o: one after a non-word character, which it consumes (group 1)
 	prefilter []byte         // a literal every match contains, or nil
+	bulk      bulkEngine     // re for whole windows of lines (nil when lit or all)
+}
+
+// bulkEngine is the engine that scans whole windows of lines, where no
+// required literal narrows the search: go-re2 (RE2's DFA, compiled to Go
+// through WebAssembly), 10 to 25 times faster than the standard regexp on
+// the patterns of BenchmarkEngines, which sets this choice. Each call
+// copies its input into the engine's memory, so it is called once per
+// window, never per line; lines are matched with the standard regexp.
+type bulkEngine interface {
+	FindAllIndex(b []byte, n int) [][]int
 }
 
 // compile turns grep patterns into one line-safe matcher.
@@ -91,6 +104,12 @@ func compile(o *Options) (*compiled, error) {
 		return nil, err
 	}
 	c.re = re
+	bulk, err := re2.Compile(expr)
+	if err != nil {
+		return nil, err
+	}
+	bulk.Longest()
+	c.bulk = bulk
 	if len(trees) == 1 {
 		c.prefilter = requiredLiteral(trees[0])
 	}

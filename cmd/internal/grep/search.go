@@ -216,12 +216,28 @@ func (s *search) chunk(data []byte, base int64, r *chunkResult) {
 	if len(data) == 0 || s.o.MaxCount > 0 && s.taken.Load() >= s.o.MaxCount {
 		return
 	}
+	if s.o.Count && s.c.lit != nil && !s.o.Invert && s.o.MaxCount < 0 {
+		s.countLiteralLines(data, r)
+		return
+	}
 	if bytes.IndexByte(data, 0) >= 0 {
 		r.binary = true
 		s.binaryChunk(data, r)
 		return
 	}
 	o, c := s.o, s.c
+	find := &lineFinder{c: c, data: data}
+	if o.CountMatches && !o.Invert && o.MaxCount < 0 {
+		// Every match lies on a selected line: no line logic.
+		r.matches = c.countMatches(data)
+		r.selected = min(r.matches, 1)
+		if r.selected == 0 {
+			if ls, _ := find.next(0); ls >= 0 {
+				r.selected = 1 // matches, all empty: the exit status is 0
+			}
+		}
+		return
+	}
 	p := &printer{s: s, data: data, line: base + 1}
 	printing := o.printing()
 	if printing {
@@ -246,7 +262,7 @@ func (s *search) chunk(data []byte, base int64, r *chunkResult) {
 	}
 	countOnly := !printing && !o.CountMatches && o.MaxCount < 0 && !o.firstOnly()
 	for pos := 0; pos < len(data); {
-		ls, le := c.nextLine(data, pos)
+		ls, le := find.next(pos)
 		if !o.Invert {
 			if ls < 0 || !sel(ls, le) {
 				return
@@ -271,6 +287,34 @@ func (s *search) chunk(data []byte, base int64, r *chunkResult) {
 		}
 		if ls < 0 {
 			return
+		}
+		pos = le + 1
+	}
+}
+
+// countLiteralLines counts the lines that hold the literal, for -c. It
+// looks for NUL bytes only in those lines: a NUL ends a line in a binary
+// file, and only a line that holds the literal can have a piece that does,
+// so the count is grep's without a second pass over the chunk.
+func (s *search) countLiteralLines(data []byte, r *chunkResult) {
+	lit := s.c.lit
+	for pos := 0; pos < len(data); {
+		i := bytes.Index(data[pos:], lit)
+		if i < 0 {
+			return
+		}
+		le := lineEnd(data, pos+i)
+		// Forward, from cache: the bytes since pos were just searched.
+		if bytes.IndexByte(data[pos:le], 0) < 0 {
+			r.selected++
+		} else {
+			r.binary = true
+			ls := bytes.LastIndexByte(data[:pos+i], '\n') + 1
+			for _, seg := range bytes.Split(data[ls:le], []byte{0}) {
+				if bytes.Contains(seg, lit) {
+					r.selected++
+				}
+			}
 		}
 		pos = le + 1
 	}
