@@ -36,7 +36,11 @@ func main() {
 // an error, 2 for a usage error. Whatever happens, it prints at most one
 // line to stderr, and never a panic trace.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return execute(ctx, newRoot(stdout, stderr), args, stderr)
+	root := newRoot(stdout, stderr)
+	if c, _, err := root.Find(args); err == nil && c.Name() == "bench" {
+		interrupts.watchesContext()
+	}
+	return execute(ctx, root, args, stderr)
 }
 
 // execute runs root with args and maps the outcome to an exit status; a

@@ -10,9 +10,10 @@ import (
 	"time"
 )
 
-// commandGrace is how long a command that watches its context gets to
-// return by itself after SIGINT or SIGTERM (bench removes its files), of
-// the 100 ms in which every command must stop.
+// commandGrace is how long a command that watches its context (bench,
+// which then removes its files) gets to return by itself after SIGINT or
+// SIGTERM, of the 100 ms in which every command must stop. The others exit
+// at once.
 const commandGrace = 20 * time.Millisecond
 
 // interrupts makes SIGINT and SIGTERM stop any command at once, with exit
@@ -35,6 +36,7 @@ type interruptState struct {
 	mu       sync.Mutex
 	cond     *sync.Cond
 	status   int // 0 until a signal arrives
+	grace    time.Duration
 	critical int // steps running that must not be cut short
 	cleanups map[int]func()
 	nextID   int
@@ -50,12 +52,15 @@ func (s *interruptState) watch(cancel context.CancelFunc, finished <-chan struct
 	}
 	s.mu.Lock()
 	s.status = code
+	grace := s.grace
 	s.mu.Unlock()
 	cancel()
-	select {
-	case <-finished:
-		return // main exits with the code
-	case <-time.After(commandGrace):
+	if grace > 0 {
+		select {
+		case <-finished:
+			return // main exits with the code
+		case <-time.After(grace):
+		}
 	}
 	s.mu.Lock()
 	for s.critical > 0 {
@@ -65,6 +70,14 @@ func (s *interruptState) watch(cancel context.CancelFunc, finished <-chan struct
 		fn()
 	}
 	os.Exit(code) // holding mu: no step starts after this point
+}
+
+// watchesContext says the command returns by itself, cleaned up, soon
+// after its context is cancelled: a signal gives it commandGrace to.
+func (s *interruptState) watchesContext() {
+	s.mu.Lock()
+	s.grace = commandGrace
+	s.mu.Unlock()
 }
 
 // code returns 130 or 143 once a signal has arrived, else 0.
