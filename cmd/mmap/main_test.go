@@ -96,6 +96,23 @@ var goOption = regexp.MustCompile(`\bWith[A-Z]`)
 
 // TestErrorsNameFlags reads the errors a shell user meets where the library
 // would name its options: the flag or the fix is named instead.
+// TestBenchChartCheckedFirst: a --chart path that cannot be written fails
+// at once, before the minutes of measuring.
+func TestBenchChartCheckedFirst(t *testing.T) {
+	dir := t.TempDir()
+	for _, chart := range []string{filepath.Join(dir, "no", "c.svg"), filepath.Join(dir, "c.gif")} {
+		start := time.Now()
+		r := cli(t, "bench", "--sizes", "--chart", chart)
+		checkError(t, []string{"bench", "--chart", chart}, r, 1)
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("bench --chart %s failed after %v: the path was not checked first", chart, d)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("the check left %d files", len(entries))
+	}
+}
+
 func TestErrorsNameFlags(t *testing.T) {
 	file := writeFile(t, "f.txt", "hello")
 	for _, tc := range []struct {
@@ -273,6 +290,8 @@ func TestErrors(t *testing.T) {
 		{[]string{"bench", "--file", filepath.Join(dir, "missing"), "--runs", "1"}, 1},
 		{[]string{"bench", "--file", dir, "--runs", "1"}, 1},
 		{[]string{"bench", "--runs", "1", "--size", "100k", "--only", "find", "--chart", filepath.Join(dir, "chart.gif")}, 1},
+		{[]string{"bench", "--runs", "1", "--chart", filepath.Join(dir, "missing", "chart.svg")}, 1},
+		{[]string{"bench", "--sizes", "--chart", filepath.Join(dir, "missing", "chart.png")}, 1},
 	} {
 		checkError(t, tc.args, cli(t, tc.args...), tc.code)
 	}
