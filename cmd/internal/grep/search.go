@@ -154,7 +154,7 @@ func (s *search) run(out *bufio.Writer) (fileResult, error) {
 			}
 			r.out = nil
 		}
-		if o.firstOnly() && res.selected > 0 || o.MaxCount > 0 && s.taken.Load() >= o.MaxCount {
+		if o.firstOnly() && res.selected > 0 || o.MaxCount > 0 && res.selected >= o.MaxCount {
 			return res, nil
 		}
 	}
@@ -185,7 +185,7 @@ func lineStartAfter(buf []byte, x int) int {
 	if x >= len(buf) {
 		return len(buf)
 	}
-	return lineEnd(buf, x-1) + 1
+	return min(lineEnd(buf, x-1)+1, len(buf)) // the last line may have no '\n'
 }
 
 // lineBases returns, for each chunk, the number of lines before it.
