@@ -4,18 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"os"
 	"fmt"
 	"strconv"
 	"sync"
 	"sync/atomic"
-
-	"github.com/mmapkit/mmap"
 )
-
-// populateChunks prefaults each chunk (MADV_POPULATE_READ) before it is
-// searched, one system call instead of a page fault every 16 pages.
-var populateChunks = os.Getenv("MMAP_GREP_POPULATE") != ""
 
 // search is the search of one file.
 type search struct {
@@ -110,9 +103,6 @@ func (s *search) run(out *bufio.Writer) (fileResult, error) {
 					base = bases[k]
 				}
 				r := &results[k]
-				if populateChunks && s.in.m != nil {
-					s.in.m.AdviseRange(mmap.AdvicePopulateRead, k*size, size)
-				}
 				r.err = s.in.guard(func(buf []byte) error {
 					a, b := chunkBounds(buf, k, size)
 					s.chunk(buf[a:b], base, r)
