@@ -84,13 +84,7 @@ func runBoth(t *testing.T, gnu, dir string, stdin []byte, args ...string) {
 		}
 		var out, errb bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
+		code := exitCode(t, cmd.Run())
 		return out.String(), errb.String(), code
 	}
 	mode := "-E" // grep refuses -E with -F
@@ -218,6 +212,58 @@ func TestGrepCountMatches(t *testing.T) {
 			if got := cli(t, args...).stdout; got != want {
 				t.Errorf("mmap %q = %q, want %q (grep -o | wc -l)", args, got, want)
 			}
+		}
+	}
+}
+
+// TestGrepStdinFile reads standard input that is a regular file (mapped)
+// and one that is a pipe (read): the same output as GNU grep either way.
+func TestGrepStdinFile(t *testing.T) {
+	gnu := gnuGrep(t)
+	path := filepath.Join(t.TempDir(), "in.txt")
+	if err := os.WriteFile(path, genText(7, 500, false), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"-n", "foo"}, {"-c", "the"}, {"-H", "-o", "ab"}, {"-"}} {
+		if args[0] == "-" {
+			args = []string{"end$", "-"}
+		}
+		var outs [2]string
+		for i, name := range []string{gnu, bin} {
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			argv := args
+			if name == bin {
+				argv = append([]string{"grep"}, args...)
+			} else {
+				argv = append([]string{"-E"}, args...)
+			}
+			cmd := exec.Command(name, argv...)
+			cmd.Stdin = f
+			cmd.Env = append(os.Environ(), "LC_ALL=C")
+			out, _ := cmd.Output()
+			f.Close()
+			outs[i] = string(out)
+		}
+		if outs[0] != outs[1] {
+			t.Errorf("grep %q < file: %q, GNU grep %q", args, clip(outs[1]), clip(outs[0]))
+		}
+	}
+}
+
+// TestGrepCountMatchesStatus: --count-matches exits 0 when a line is
+// selected, even by an empty match, and 1 when none is.
+func TestGrepCountMatchesStatus(t *testing.T) {
+	path := writeFile(t, "s.txt", "abc\nxyz\n")
+	for _, tc := range []struct {
+		pattern, out string
+		code         int
+	}{{"b", "1\n", 0}, {"q*", "0\n", 0}, {"q", "0\n", 1}} {
+		r := cli(t, "grep", "--count-matches", tc.pattern, path)
+		if r.stdout != tc.out || r.code != tc.code {
+			t.Errorf("grep --count-matches %q: %q exit %d, want %q exit %d", tc.pattern, r.stdout, r.code, tc.out, tc.code)
 		}
 	}
 }
