@@ -33,7 +33,7 @@ func (c *compiled) nextLine(buf []byte, pos int) (ls, le int) {
 	case c.all:
 		return pos, lineEnd(buf, pos)
 	case c.lit != nil:
-		i := bytes.Index(buf[pos:], c.lit)
+		i := indexLiteral(buf[pos:], c.lit, c.litRare)
 		if i < 0 {
 			return -1, -1
 		}
@@ -88,7 +88,7 @@ func (c *compiled) eachMatch(line []byte, fn func(s, e int) bool) {
 		return
 	case c.lit != nil:
 		for p := 0; ; {
-			i := bytes.Index(line[p:], c.lit)
+			i := indexLiteral(line[p:], c.lit, c.litRare)
 			if i < 0 {
 				return
 			}

@@ -18,7 +18,8 @@ const wordClass = `[^0-9A-Za-z_\n]`
 // every line boundary, so searching a whole buffer finds exactly what
 // searching each line finds.
 type compiled struct {
-	lit       []byte         // the pattern is this one literal: searched with bytes.Index, no engine
+	lit       []byte         // the pattern is this one literal: searched with indexLiteral, no engine
+	litRare   int            // the offset in lit of its rarest byte
 	all       bool           // the empty pattern: every line matches, no match is printed
 	re        *regexp.Regexp // the whole pattern (nil when lit or all)
 	word      bool           // re is wrapped for -w: group 1 is the match
@@ -58,7 +59,7 @@ func compile(o *Options) (*compiled, error) {
 			if !o.Fixed {
 				lit = unquoteLiteral(p)
 			}
-			return &compiled{lit: []byte(lit)}, nil
+			return &compiled{lit: []byte(lit), litRare: rarestByte([]byte(lit))}, nil
 		}
 	}
 	var alts []string

@@ -299,7 +299,7 @@ func (s *search) chunk(data []byte, base int64, r *chunkResult) {
 func (s *search) countLiteralLines(data []byte, r *chunkResult) {
 	lit := s.c.lit
 	for pos := 0; pos < len(data); {
-		i := bytes.Index(data[pos:], lit)
+		i := indexLiteral(data[pos:], lit, s.c.litRare)
 		if i < 0 {
 			return
 		}
