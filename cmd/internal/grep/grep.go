@@ -4,9 +4,10 @@
 //
 // A file is cut into chunks at line ends; each chunk is searched on its own
 // goroutine and its output is written in order. A literal pattern is
-// searched with bytes.Index and never reaches a regular-expression engine;
-// a pattern that contains a required literal searches for it first and runs
-// the engine only on the lines that hold it.
+// searched for by its rarest byte and never reaches a regular-expression
+// engine; a pattern that contains a required literal searches for it first
+// and runs the engine only on the lines that hold it; any other pattern
+// runs go-re2 on windows of lines.
 package grep
 
 import (
@@ -43,9 +44,6 @@ type Options struct {
 	Workers      int      // goroutines per file; 0: GOMAXPROCS
 }
 
-// ErrPattern marks a pattern that does not compile.
-var ErrPattern = errors.New("bad pattern")
-
 // chunkSize is how much of a file one goroutine searches at a time: large
 // enough that a chunk's setup is noise, small enough that two cores share
 // the work of a file evenly and the output of a chunk stays small.
@@ -61,12 +59,14 @@ const (
 // stdinName is how grep names standard input.
 const stdinName = "(standard input)"
 
-// Run greps files (standard input for none or "-") and returns grep's exit
-// status. Errors go to stderr, one "mmap: " line each.
+// Run greps files (standard input for none or "-") as GNU grep -E does and
+// returns grep's exit status: Selected, NoneFound or HadTrouble. Errors (a
+// bad pattern, a file that cannot be mapped or read, a file truncated while
+// it is searched, a failed write) go to stderr, one "mmap: " line each.
 func Run(ctx context.Context, o Options, files []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c, err := compile(&o)
 	if err != nil {
-		fmt.Fprintf(stderr, "mmap: grep: %v: %v\n", ErrPattern, err)
+		fmt.Fprintf(stderr, "mmap: grep: bad pattern: %v\n", err)
 		return HadTrouble
 	}
 	if len(files) == 0 {

@@ -40,7 +40,7 @@ func (c *compiled) nextLine(buf []byte, pos int) (ls, le int) {
 		return lineAt(buf, pos+i)
 	case c.prefilter != nil:
 		for pos < len(buf) {
-			i := bytes.Index(buf[pos:], c.prefilter)
+			i := indexLiteral(buf[pos:], c.prefilter, c.preRare)
 			if i < 0 {
 				return -1, -1
 			}

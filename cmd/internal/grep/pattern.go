@@ -26,6 +26,7 @@ type compiled struct {
 	wordStart *regexp.Regexp // for -w -o: a whole-word match at the line's start (group 1)
 	wordMid   *regexp.Regexp // for -w -o: one after a non-word character, which it consumes (group 1)
 	prefilter []byte         // a literal every match contains, or nil
+	preRare   int            // the offset in prefilter of its rarest byte
 	bulk      bulkEngine     // re for whole windows of lines (nil when lit or all)
 }
 
@@ -113,6 +114,7 @@ func compile(o *Options) (*compiled, error) {
 	c.bulk = bulk
 	if len(trees) == 1 {
 		c.prefilter = requiredLiteral(trees[0])
+		c.preRare = rarestByte(c.prefilter)
 	}
 	return c, nil
 }
