@@ -20,6 +20,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 
 	"github.com/mmapkit/mmap"
 )
@@ -164,7 +165,7 @@ func describe(name string, err error) string {
 	if errors.As(err, &pe) && !errors.Is(err, errOutput) {
 		return name + ": " + pe.Err.Error()
 	}
-	return name + ": " + err.Error()
+	return name + ": " + strings.TrimPrefix(err.Error(), "mmap: ")
 }
 
 // An input is a file's bytes: mapped, or read from a pipe.
