@@ -55,15 +55,14 @@ func (c *compiled) nextLine(buf []byte, pos int) (ls, le int) {
 		}
 		return -1, -1
 	}
-	loc := c.re.FindIndex(buf[pos:])
-	if loc == nil {
-		return -1, -1
-	}
-	p := pos + loc[0]
-	if p == len(buf) && buf[p-1] == '\n' {
-		return -1, -1 // an empty match after the last line's '\n': no line
-	}
-	return lineAt(buf, p)
+	return c.bulkNextLine(buf, pos)
+}
+
+// bulkNextLine is nextLine with the bulk engine, one call per line found:
+// for callers that search once, not line after line (lineFinder).
+func (c *compiled) bulkNextLine(buf []byte, pos int) (ls, le int) {
+	f := &lineFinder{c: c, data: buf, scanned: pos}
+	return f.next(pos)
 }
 
 // lineMatches reports whether line (without its '\n') has a match.
@@ -162,7 +161,7 @@ type lineFinder struct {
 // next returns the first line at or after the line start pos with a
 // match, or ls < 0.
 func (f *lineFinder) next(pos int) (ls, le int) {
-	if f.c.bulk == nil || f.c.prefilter != nil {
+	if f.c.re == nil || f.c.prefilter != nil {
 		return f.c.nextLine(f.data, pos)
 	}
 	for {
