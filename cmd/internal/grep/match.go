@@ -38,28 +38,11 @@ func (c *compiled) nextLine(buf []byte, pos int) (ls, le int) {
 			return -1, -1
 		}
 		return lineAt(buf, pos+i)
-	case c.prefilter != nil:
-		for pos < len(buf) {
-			i := indexLiteral(buf[pos:], c.prefilter, c.preRare)
-			if i < 0 {
-				return -1, -1
-			}
-			ls, le := lineAt(buf, pos+i)
-			if ls < pos {
-				ls = pos
-			}
-			if c.re.Match(buf[ls:le]) {
-				return ls, le
-			}
-			pos = le + 1
-		}
-		return -1, -1
 	}
 	return c.bulkNextLine(buf, pos)
 }
 
-// bulkNextLine is nextLine with the bulk engine, one call per line found:
-// for callers that search once, not line after line (lineFinder).
+// bulkNextLine is nextLine with the prefilter or the bulk engine.
 func (c *compiled) bulkNextLine(buf []byte, pos int) (ls, le int) {
 	f := &lineFinder{c: c, data: buf, scanned: pos}
 	return f.next(pos)
@@ -72,9 +55,6 @@ func (c *compiled) lineMatches(line []byte) bool {
 		return true
 	case c.lit != nil:
 		return bytes.Contains(line, c.lit)
-	}
-	if c.prefilter != nil && !bytes.Contains(line, c.prefilter) {
-		return false
 	}
 	return c.re.Match(line)
 }
@@ -156,13 +136,17 @@ type lineFinder struct {
 	data    []byte
 	starts  []int // the starts of lines with a match, found and not yet returned
 	scanned int   // where the bulk engine has scanned to: a line start
+	lits    []int // for each prefilter literal, its next offset at or after the last pos (-1: none left)
 }
 
 // next returns the first line at or after the line start pos with a
 // match, or ls < 0.
 func (f *lineFinder) next(pos int) (ls, le int) {
-	if f.c.re == nil || f.c.prefilter != nil {
+	if f.c.re == nil {
 		return f.c.nextLine(f.data, pos)
+	}
+	if f.c.prefilter != nil {
+		return f.nextCandidateLine(pos)
 	}
 	for {
 		for len(f.starts) > 0 {
@@ -190,6 +174,49 @@ func (f *lineFinder) next(pos int) (ls, le int) {
 			last = le
 		}
 	}
+}
+
+// nextCandidateLine finds the lines that hold a prefilter literal, and
+// returns the first at or after pos that the engine matches. Each literal
+// is searched for once per text, not once per line.
+func (f *lineFinder) nextCandidateLine(pos int) (ls, le int) {
+	c, data := f.c, f.data
+	if f.lits == nil {
+		f.lits = make([]int, len(c.prefilter))
+		for k := range f.lits {
+			f.lits[k] = -2 // not searched yet
+		}
+	}
+	for pos < len(data) {
+		first := -1
+		for k, at := range f.lits {
+			if at == -1 {
+				continue
+			}
+			if at < pos {
+				i := indexLiteral(data[pos:], c.prefilter[k], c.preRare[k])
+				if i < 0 {
+					f.lits[k] = -1
+					continue
+				}
+				at = pos + i
+				f.lits[k] = at
+			}
+			if first < 0 || at < first {
+				first = at
+			}
+		}
+		if first < 0 {
+			return -1, -1
+		}
+		ls, le := lineAt(data, first)
+		ls = max(ls, pos)
+		if c.re.Match(data[ls:le]) {
+			return ls, le
+		}
+		pos = le + 1
+	}
+	return -1, -1
 }
 
 // countMatches returns the number of non-empty matches in data, whole

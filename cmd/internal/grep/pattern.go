@@ -25,8 +25,8 @@ type compiled struct {
 	word      bool           // re is wrapped for -w: group 1 is the match
 	wordStart *regexp.Regexp // for -w -o: a whole-word match at the line's start (group 1)
 	wordMid   *regexp.Regexp // for -w -o: one after a non-word character, which it consumes (group 1)
-	prefilter []byte         // a literal every match contains, or nil
-	preRare   int            // the offset in prefilter of its rarest byte
+	prefilter [][]byte       // every match contains one of these literals (nil: no such set)
+	preRare   []int          // the offset in each prefilter literal of its rarest byte
 	bulk      bulkEngine     // re for whole windows of lines (nil when lit or all)
 }
 
@@ -117,8 +117,10 @@ func compile(o *Options) (*compiled, error) {
 	bulk.Longest()
 	c.bulk = bulk
 	if len(trees) == 1 {
-		c.prefilter = requiredLiteral(trees[0])
-		c.preRare = rarestByte(c.prefilter)
+		c.prefilter = requiredLiterals(trees[0])
+		for _, l := range c.prefilter {
+			c.preRare = append(c.preRare, rarestByte(l))
+		}
 	}
 	return c, nil
 }
@@ -220,30 +222,60 @@ func textAnchors(t *syntax.Regexp) *syntax.Regexp {
 	return t
 }
 
-// requiredLiteral returns the longest literal that every match of t
-// contains, or nil: searching for it first, and running the engine only
-// on the lines that hold it, is what grep and ripgrep do.
-func requiredLiteral(t *syntax.Regexp) []byte {
+// maxPrefilter is the most literals a prefilter searches for: each is one
+// more pass over the text.
+const maxPrefilter = 4
+
+// requiredLiterals returns a few literals of which every match of t
+// contains at least one, or nil: searching for them first, and running the
+// engine only on the lines that hold one, is what grep and ripgrep do. In a
+// concatenation it takes the part whose shortest literal is the longest;
+// an alternation needs a literal from every branch.
+func requiredLiterals(t *syntax.Regexp) [][]byte {
 	switch t.Op {
 	case syntax.OpLiteral:
 		if t.Flags&syntax.FoldCase != 0 || !isASCII(string(t.Rune)) {
 			return nil
 		}
-		return []byte(string(t.Rune))
+		return [][]byte{[]byte(string(t.Rune))}
 	case syntax.OpCapture, syntax.OpPlus:
-		return requiredLiteral(t.Sub[0])
+		return requiredLiterals(t.Sub[0])
 	case syntax.OpRepeat:
 		if t.Min >= 1 {
-			return requiredLiteral(t.Sub[0])
+			return requiredLiterals(t.Sub[0])
 		}
 	case syntax.OpConcat:
-		var best []byte
+		var best [][]byte
 		for _, s := range t.Sub {
-			if l := requiredLiteral(s); len(l) > len(best) {
-				best = l
+			if set := requiredLiterals(s); shortest(set) > shortest(best) || shortest(set) == shortest(best) && len(set) < len(best) {
+				best = set
 			}
 		}
 		return best
+	case syntax.OpAlternate:
+		var all [][]byte
+		for _, s := range t.Sub {
+			set := requiredLiterals(s)
+			if set == nil {
+				return nil
+			}
+			all = append(all, set...)
+		}
+		if len(all) > maxPrefilter {
+			return nil
+		}
+		return all
 	}
 	return nil
+}
+
+// shortest returns the length of the shortest literal of set, 0 for none.
+func shortest(set [][]byte) int {
+	n := 0
+	for i, l := range set {
+		if i == 0 || len(l) < n {
+			n = len(l)
+		}
+	}
+	return n
 }
