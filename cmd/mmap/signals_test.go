@@ -153,7 +153,9 @@ func TestSignalDuringReplace(t *testing.T) {
 			if early {
 				continue
 			}
-			if code != signalStatus(syscall.SIGTERM) {
+			// A signal that lands as replace ends may find the work done:
+			// exit 0 with the new content is right then.
+			if code != signalStatus(syscall.SIGTERM) && !(code == 0 && state == "new") {
 				t.Errorf("safe=%v, signal after %v: exit %d, want 143 (FILE %s)", safe, delay, code, state)
 			}
 			// --safe exits at once, unless the signal came during its
