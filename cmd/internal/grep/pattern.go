@@ -32,7 +32,7 @@ type compiled struct {
 
 // bulkEngine is the engine that scans whole windows of lines, where no
 // required literal narrows the search: go-re2 (RE2's DFA, compiled to Go
-// through WebAssembly), 10 to 25 times faster than the standard regexp on
+// through WebAssembly), 3 to 25 times faster than the standard regexp on
 // the patterns of BenchmarkEngines, which sets this choice. Each call
 // copies its input into the engine's memory, so it is called once per
 // window, never per line; lines are matched with the standard regexp.
