@@ -3,14 +3,12 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // gnuGrep returns the path of GNU grep, or skips the test.
@@ -278,30 +276,12 @@ func TestGrepTruncatedWhileSearched(t *testing.T) {
 	if err := os.WriteFile(path, bytes.Repeat([]byte("some line of text\n"), 1<<20), 0o644); err != nil { // 18 MiB
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "grep", "line", path)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.ReadFull(stdout, make([]byte, 4096)); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(50 * time.Millisecond)
-	if err := os.Truncate(path, 0); err != nil {
-		t.Fatal(err)
-	}
-	n, _ := io.Copy(io.Discard, stdout)
-	code := exitCode(t, cmd.Wait())
-	if n+4096 >= 18<<20 {
+	r, n := truncatedWhileWriting(t, path, "grep", "line", path)
+	if n >= 18<<20 {
 		t.Skipf("grep printed the whole file before the truncation")
 	}
-	checkError(t, []string{"grep", "line", path}, result{"", stderr.String(), code}, 2)
-	if strings.Contains(stderr.String(), "internal error") {
-		t.Errorf("stderr %q", stderr.String())
+	checkError(t, []string{"grep", "line", path}, r, 2)
+	if strings.Contains(r.stderr, "internal error") {
+		t.Errorf("stderr %q", r.stderr)
 	}
 }

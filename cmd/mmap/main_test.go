@@ -327,7 +327,20 @@ func TestTruncatedWhileRead(t *testing.T) {
 	if err := os.WriteFile(path, bytes.Repeat([]byte("0123456789abcdef"), 1<<19), 0o644); err != nil { // 8 MiB
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "cat", path)
+	r, n := truncatedWhileWriting(t, path, "cat", path)
+	if n >= 8<<20 {
+		t.Skipf("cat wrote the whole file before the truncation (%d bytes)", n)
+	}
+	checkError(t, []string{"cat", path}, r, 1)
+}
+
+// truncatedWhileWriting runs mmap with args, which writes path's bytes to
+// a pipe: once the command blocks on the full pipe, path is cut to 0 bytes
+// under it, then the pipe is drained. It returns the result (stdout not
+// kept) and the number of bytes written.
+func truncatedWhileWriting(t *testing.T, path string, args ...string) (result, int64) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -337,7 +350,6 @@ func TestTruncatedWhileRead(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// cat blocks once the pipe is full; cut the file under it, then drain.
 	if _, err := io.ReadFull(stdout, make([]byte, 4096)); err != nil {
 		t.Fatal(err)
 	}
@@ -346,15 +358,8 @@ func TestTruncatedWhileRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	n, _ := io.Copy(io.Discard, stdout)
-	err = cmd.Wait()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	}
-	if n+4096 >= 8<<20 {
-		t.Skipf("cat wrote the whole file before the truncation (%d bytes)", n+4096)
-	}
-	checkError(t, []string{"cat", path}, result{"", stderr.String(), code}, 1)
+	code := exitCode(t, cmd.Wait())
+	return result{"", stderr.String(), code}, n + 4096
 }
 
 func TestReplace(t *testing.T) {
