@@ -55,3 +55,46 @@ func indexLiteral(hay, lit []byte, rare int) int {
 	}
 	return -1
 }
+
+// indexFold is indexLiteral for a lower-case lit in any case (ASCII): it
+// looks for both cases of the rarest byte, each with IndexByte.
+func indexFold(hay, lit []byte, rare int) int {
+	lo := lit[rare]
+	up := lo
+	if 'a' <= lo && lo <= 'z' {
+		up = lo - 'a' + 'A'
+	}
+	next := func(c byte, p int) int {
+		if i := bytes.IndexByte(hay[p:], c); i >= 0 {
+			return p + i
+		}
+		return len(hay)
+	}
+	nl, nu := -1, -1 // the next lo and up at or after p; len(hay): none
+	for p := rare; p < len(hay); {
+		if nl < p {
+			nl = next(lo, p)
+		}
+		if nu < p {
+			nu = next(up, p)
+		}
+		at := min(nl, nu)
+		s := at - rare // where lit would start
+		if at >= len(hay) || s+len(lit) > len(hay) {
+			return -1
+		}
+		if bytes.EqualFold(hay[s:s+len(lit)], lit) {
+			return s
+		}
+		p = at + 1
+	}
+	return -1
+}
+
+// indexLit returns the offset of the pattern's literal in hay, or -1.
+func (c *compiled) indexLit(hay []byte) int {
+	if c.litFold {
+		return indexFold(hay, c.lit, c.litRare)
+	}
+	return indexLiteral(hay, c.lit, c.litRare)
+}

@@ -19,6 +19,17 @@ func TestIndexLiteral(t *testing.T) {
 			}
 		}
 	}
+	for _, lit := range []string{"the", "th", "e:", "thethe", "zz", "s, t", "x", "ther"} {
+		for rare := range len(lit) {
+			for from := range len(hay) + 1 {
+				want := bytes.Index(bytes.ToLower(hay[from:]), []byte(lit))
+				upper := bytes.ToUpper(hay[from:])
+				if got := indexFold(upper, []byte(lit), rare); got != want {
+					t.Fatalf("indexFold(%q, %q, %d) = %d, want %d", upper, lit, rare, got, want)
+				}
+			}
+		}
+	}
 	if got := rarestByte([]byte("the")); got != 1 {
 		t.Errorf("rarestByte(the) = %d, want 1 (h)", got)
 	}

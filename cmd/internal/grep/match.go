@@ -33,7 +33,7 @@ func (c *compiled) nextLine(buf []byte, pos int) (ls, le int) {
 	case c.all:
 		return pos, lineEnd(buf, pos)
 	case c.lit != nil:
-		i := indexLiteral(buf[pos:], c.lit, c.litRare)
+		i := c.indexLit(buf[pos:])
 		if i < 0 {
 			return -1, -1
 		}
@@ -54,7 +54,7 @@ func (c *compiled) lineMatches(line []byte) bool {
 	case c.all:
 		return true
 	case c.lit != nil:
-		return bytes.Contains(line, c.lit)
+		return c.indexLit(line) >= 0
 	}
 	return c.re.Match(line)
 }
@@ -67,7 +67,7 @@ func (c *compiled) eachMatch(line []byte, fn func(s, e int) bool) {
 		return
 	case c.lit != nil:
 		for p := 0; ; {
-			i := indexLiteral(line[p:], c.lit, c.litRare)
+			i := c.indexLit(line[p:])
 			if i < 0 {
 				return
 			}
@@ -194,7 +194,12 @@ func (f *lineFinder) nextCandidateLine(pos int) (ls, le int) {
 				continue
 			}
 			if at < pos {
-				i := indexLiteral(data[pos:], c.prefilter[k], c.preRare[k])
+				var i int
+				if l := c.prefilter[k]; l.fold {
+					i = indexFold(data[pos:], l.b, c.preRare[k])
+				} else {
+					i = indexLiteral(data[pos:], l.b, c.preRare[k])
+				}
 				if i < 0 {
 					f.lits[k] = -1
 					continue

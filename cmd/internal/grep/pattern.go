@@ -20,12 +20,13 @@ const wordClass = `[^0-9A-Za-z_\n]`
 type compiled struct {
 	lit       []byte         // the pattern is this one literal: searched with indexLiteral, no engine
 	litRare   int            // the offset in lit of its rarest byte
+	litFold   bool           // -i: lit is lower case and matches in any case (ASCII)
 	all       bool           // the empty pattern: every line matches, no match is printed
 	re        *regexp.Regexp // the whole pattern, for one line at a time (nil when lit or all)
 	word      bool           // re is wrapped for -w: group 1 is the match
 	wordStart *regexp.Regexp // for -w -o: a whole-word match at the line's start (group 1)
 	wordMid   *regexp.Regexp // for -w -o: one after a non-word character, which it consumes (group 1)
-	prefilter [][]byte       // every match contains one of these literals (nil: no such set)
+	prefilter []reqLit       // every match contains one of these literals (nil: no such set)
 	preRare   []int          // the offset in each prefilter literal of its rarest byte
 	bulk      bulkEngine     // re for whole windows of lines (nil when lit or all)
 }
@@ -61,6 +62,19 @@ func compile(o *Options) (*compiled, error) {
 				lit = unquoteLiteral(p)
 			}
 			return &compiled{lit: []byte(lit), litRare: rarestByte([]byte(lit))}, nil
+		}
+	}
+	if len(pats) == 1 && o.IgnoreCase && !word && !o.Line && pats[0] != "" {
+		// A literal with -i: both cases of its rarest byte, no engine.
+		p := pats[0]
+		if !o.Fixed && isLiteral(p) {
+			p = unquoteLiteral(p)
+		} else if !o.Fixed {
+			p = ""
+		}
+		if p != "" && isASCII(p) {
+			lit := []byte(strings.ToLower(p))
+			return &compiled{lit: lit, litRare: rarestByte(lit), litFold: true}, nil
 		}
 	}
 	var alts, lineAlts []string // for a buffer of lines; for one line
@@ -119,7 +133,7 @@ func compile(o *Options) (*compiled, error) {
 	if len(trees) == 1 {
 		c.prefilter = requiredLiterals(trees[0])
 		for _, l := range c.prefilter {
-			c.preRare = append(c.preRare, rarestByte(l))
+			c.preRare = append(c.preRare, rarestByte(l.b))
 		}
 	}
 	return c, nil
@@ -231,13 +245,17 @@ const maxPrefilter = 4
 // engine only on the lines that hold one, is what grep and ripgrep do. In a
 // concatenation it takes the part whose shortest literal is the longest;
 // an alternation needs a literal from every branch.
-func requiredLiterals(t *syntax.Regexp) [][]byte {
+func requiredLiterals(t *syntax.Regexp) []reqLit {
 	switch t.Op {
 	case syntax.OpLiteral:
-		if t.Flags&syntax.FoldCase != 0 || !isASCII(string(t.Rune)) {
+		s := string(t.Rune)
+		if !isASCII(s) {
 			return nil
 		}
-		return [][]byte{[]byte(string(t.Rune))}
+		if t.Flags&syntax.FoldCase != 0 {
+			return []reqLit{{b: []byte(strings.ToLower(s)), fold: true}}
+		}
+		return []reqLit{{b: []byte(s)}}
 	case syntax.OpCapture, syntax.OpPlus:
 		return requiredLiterals(t.Sub[0])
 	case syntax.OpRepeat:
@@ -245,7 +263,7 @@ func requiredLiterals(t *syntax.Regexp) [][]byte {
 			return requiredLiterals(t.Sub[0])
 		}
 	case syntax.OpConcat:
-		var best [][]byte
+		var best []reqLit
 		for _, s := range t.Sub {
 			if set := requiredLiterals(s); shortest(set) > shortest(best) || shortest(set) == shortest(best) && len(set) < len(best) {
 				best = set
@@ -253,7 +271,7 @@ func requiredLiterals(t *syntax.Regexp) [][]byte {
 		}
 		return best
 	case syntax.OpAlternate:
-		var all [][]byte
+		var all []reqLit
 		for _, s := range t.Sub {
 			set := requiredLiterals(s)
 			if set == nil {
@@ -269,12 +287,19 @@ func requiredLiterals(t *syntax.Regexp) [][]byte {
 	return nil
 }
 
+// A reqLit is a literal a match must contain; with fold, in any case
+// (ASCII letters only, as grep -i in the C locale), and b is lower case.
+type reqLit struct {
+	b    []byte
+	fold bool
+}
+
 // shortest returns the length of the shortest literal of set, 0 for none.
-func shortest(set [][]byte) int {
+func shortest(set []reqLit) int {
 	n := 0
 	for i, l := range set {
-		if i == 0 || len(l) < n {
-			n = len(l)
+		if i == 0 || len(l.b) < n {
+			n = len(l.b)
 		}
 	}
 	return n

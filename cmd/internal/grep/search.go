@@ -54,7 +54,7 @@ func (s *search) run(out *bufio.Writer) (fileResult, error) {
 	if n == 0 || o.MaxCount == 0 {
 		return res, nil
 	}
-	if o.CountMatches && c.lit != nil && !o.Invert && o.MaxCount < 0 {
+	if o.CountMatches && c.lit != nil && !c.litFold && !o.Invert && o.MaxCount < 0 {
 		// The library's parallel Count: a literal never spans a line, so
 		// its count over the file is the sum over the lines.
 		k, err := s.countLiteral()
@@ -297,9 +297,8 @@ func (s *search) chunk(data []byte, base int64, r *chunkResult) {
 // file, and only a line that holds the literal can have a piece that does,
 // so the count is grep's without a second pass over the chunk.
 func (s *search) countLiteralLines(data []byte, r *chunkResult) {
-	lit := s.c.lit
 	for pos := 0; pos < len(data); {
-		i := indexLiteral(data[pos:], lit, s.c.litRare)
+		i := s.c.indexLit(data[pos:])
 		if i < 0 {
 			return
 		}
@@ -311,7 +310,7 @@ func (s *search) countLiteralLines(data []byte, r *chunkResult) {
 			r.binary = true
 			ls := bytes.LastIndexByte(data[:pos+i], '\n') + 1
 			for _, seg := range bytes.Split(data[ls:le], []byte{0}) {
-				if bytes.Contains(seg, lit) {
+				if s.c.indexLit(seg) >= 0 {
 					r.selected++
 				}
 			}
