@@ -82,6 +82,9 @@ Without --file a deterministic English-like text of --size bytes (default
 					}
 				}
 			}
+			if err := checkOutputPath(chart, ".svg", ".png"); err != nil {
+				return failed(fmt.Errorf("bench: --chart: %w", err))
+			}
 			out := cmd.OutOrStdout()
 			if sizes {
 				return failed(benchSizes(cmd, cfg, asJSON, chart, out))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -9,21 +10,33 @@ import (
 )
 
 func newCatCmd() *cobra.Command {
-	var offset, length int64
+	var offsetArg, lengthArg string
 	cmd := &cobra.Command{
 		Use:   "cat FILE",
 		Short: "Write a range of FILE to stdout, straight from the map",
 		Long: `Write FILE, or the --length bytes at --offset, to stdout. The bytes go from the
 mapped memory to the output without a copy in between (Map.WriteTo). A range
-that ends past the end of FILE is an error.`,
+that ends past the end of FILE is an error. Sizes take the units of every
+size argument: 1k = 1000, 1KiB = 1024 (see mmap --help).`,
 		Example: "  mmap cat disk.img --offset 512 --length 64 | xxd",
 		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if offset < 0 {
-				return usagef("cat: --offset %d: want 0 or more", offset)
+			offset, err := sizeFlag("cat", "offset", offsetArg)
+			if err != nil {
+				return err
 			}
-			if length < 0 {
-				return usagef("cat: --length %d: want 0 or more", length)
+			length, err := sizeFlag("cat", "length", lengthArg)
+			if err != nil {
+				return err
+			}
+			if fi, err := os.Stat(args[0]); err == nil && fi.Mode().IsRegular() {
+				size := fi.Size()
+				switch {
+				case offset > size:
+					return failed(fmt.Errorf("cat %s: --offset %d is past the end of the %d-byte file", args[0], offset, size))
+				case cmd.Flags().Changed("length") && length > size-offset:
+					return failed(fmt.Errorf("cat %s: --offset %d --length %d ends past the end of the %d-byte file (at most --length %d)", args[0], offset, length, size, size-offset))
+				}
 			}
 			opts := []mmap.Option{mmap.WithOffset(offset)}
 			if cmd.Flags().Changed("length") && length > 0 {
@@ -43,7 +56,7 @@ that ends past the end of FILE is an error.`,
 			return nil
 		},
 	}
-	cmd.Flags().Int64Var(&offset, "offset", 0, "first byte to write")
-	cmd.Flags().Int64Var(&length, "length", 0, "number of bytes to write (default to the end of FILE)")
+	cmd.Flags().StringVar(&offsetArg, "offset", "0", "first byte to write (a size: 512, 4KiB, 1M)")
+	cmd.Flags().StringVar(&lengthArg, "length", "", "number of bytes to write, a size like --offset (default to the end of FILE)")
 	return cmd
 }

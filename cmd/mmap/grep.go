@@ -1,141 +1,79 @@
 package main
 
 import (
-	"bufio"
-	"fmt"
-	"regexp"
-
 	"github.com/spf13/cobra"
 
-	"github.com/mmapkit/mmap"
+	"github.com/mmapkit/mmap/cmd/internal/grep"
 )
 
 func newGrepCmd() *cobra.Command {
-	var countOnly, onlyMatching, lineNumbers bool
+	var o grep.Options
+	var patterns []string
+	var withName, noName, extended, help bool
 	cmd := &cobra.Command{
-		Use:   "grep FILE REGEX",
-		Short: "Print the lines of FILE that match REGEX (Go RE2 syntax)",
-		Long: `Search FILE through a memory map for REGEX, in Go's RE2 syntax
-(https://pkg.go.dev/regexp/syntax), and print the lines that match, like grep.
+		Use:   "grep [flags] PATTERN [FILE...]",
+		Short: "Print the lines that match PATTERN, as GNU grep -E does",
+		Long: `Search each FILE (standard input when there is none, or for "-") for
+PATTERN, in Go's RE2 syntax (https://pkg.go.dev/regexp/syntax), and print the
+lines that match, as GNU grep -E does: with LC_ALL=C its output on ASCII files
+is byte for byte grep's. ^ and $ match at the start and end of every line; no
+match spans a line. Files are memory-mapped and searched on every core; a
+literal PATTERN never goes through a regular-expression engine.
 
-  -c  print only the number of non-overlapping matches in the whole file
-      (not the number of matching lines: the count Python's
-      len(re.findall(rb"REGEX", m)) gives)
-  -o  print each non-empty match on a line of its own; matches are found in
-      the whole file, so a pattern that matches a newline can span lines
-  -n  prefix each line, or each match, with its line number
+With several FILEs each output line starts with "FILE:" (-H forces it, -h
+drops it). A file with a NUL byte is binary, as for GNU grep: a NUL ends a
+line, and instead of its lines "mmap: FILE: binary file matches" goes to
+stderr.
 
-Lines are split as bufio.ScanLines splits them, so a "\r" before "\n" is
-not printed.
-
-The exit status is 0 whether or not anything matched.`,
-		Example: `  mmap grep server.log 'status=5\d\d' -n
-  mmap grep book.txt '\b[a-zA-Z]{5}\b' -c`,
-		Args: exactArgs(2),
+The exit status is 0 if a line was selected, 1 if none was, 2 on an error
+(with -q, 0 as soon as a line is selected).`,
+		Example: `  mmap grep -n 'status=5[0-9][0-9]' server.log
+  mmap grep -c ERROR big.log
+  mmap grep --count-matches '\b[a-zA-Z]{5}\b' book.txt
+  zcat app.log.gz | mmap grep -i timeout`,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path, expr := args[0], args[1]
-			re, err := regexp.Compile(expr)
-			if err != nil {
-				return failed(fmt.Errorf("grep: bad regex: %w", err))
+			o.Patterns = patterns
+			if len(o.Patterns) == 0 {
+				if len(args) == 0 {
+					return usagef("grep: missing PATTERN (usage: %s)", cmd.UseLine())
+				}
+				o.Patterns, args = args[:1], args[1:]
 			}
-			m, err := mmap.Open(path, mmap.WithPopulate())
-			if err != nil {
-				return failed(err)
-			}
-			defer m.Close()
-			out := bufio.NewWriterSize(cmd.OutOrStdout(), 64<<10)
 			switch {
-			case countOnly:
-				stop := func() {}
-				if large(int64(m.Len())) {
-					stop = newProgress("grep -c", -1, spinner).spin()
-				}
-				n, err := m.CountRegexp(re)
-				stop()
-				if err != nil {
-					return failed(fmt.Errorf("grep %s: %w", path, err))
-				}
-				fmt.Fprintln(out, n)
-			case onlyMatching:
-				err = grepMatches(out, m, re, lineNumbers)
-			default:
-				err = grepLines(out, m, re, lineNumbers)
+			case withName:
+				o.Filename = 1
+			case noName:
+				o.Filename = -1
 			}
-			if err != nil {
-				return failed(fmt.Errorf("grep %s: %w", path, err))
+			if !cmd.Flags().Changed("max-count") {
+				o.MaxCount = -1
+			} else if o.MaxCount < 0 {
+				return usagef("grep: -m %d: want 0 or more", o.MaxCount)
 			}
-			return failed(out.Flush())
+			code := grep.Run(cmd.Context(), o, args, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return exitWith(code)
 		},
 	}
-	cmd.Flags().BoolVarP(&countOnly, "count", "c", false, "print only the number of matches")
-	cmd.Flags().BoolVarP(&onlyMatching, "only-matching", "o", false, "print each match, not the whole line")
-	cmd.Flags().BoolVarP(&lineNumbers, "line-number", "n", false, "prefix output with the line number")
+	f := cmd.Flags()
+	f.SortFlags = false
+	f.StringArrayVarP(&patterns, "regexp", "e", nil, "use PATTERN (may be given more than once; then the first argument is a FILE)")
+	f.BoolVarP(&o.Fixed, "fixed-strings", "F", false, "PATTERN is a string, not a regular expression")
+	f.BoolVarP(&extended, "extended-regexp", "E", false, "accepted for grep -E compatibility (always on)")
+	f.BoolVarP(&o.IgnoreCase, "ignore-case", "i", false, "ignore case")
+	f.BoolVarP(&o.Invert, "invert-match", "v", false, "select the lines that do not match")
+	f.BoolVarP(&o.Word, "word-regexp", "w", false, "a match must be a whole word")
+	f.BoolVarP(&o.Line, "line-regexp", "x", false, "a match must be the whole line")
+	f.BoolVarP(&o.Count, "count", "c", false, "print only the number of selected lines")
+	f.BoolVar(&o.CountMatches, "count-matches", false, "print only the number of matches (ripgrep's flag; with -v, of selected lines)")
+	f.BoolVarP(&o.Only, "only-matching", "o", false, "print each non-empty match on a line of its own")
+	f.BoolVarP(&o.LineNumber, "line-number", "n", false, "prefix each output line with its line number")
+	f.BoolVarP(&o.FilesWith, "files-with-matches", "l", false, "print only the names of files with a selected line")
+	f.BoolVarP(&o.FilesWithout, "files-without-match", "L", false, "print only the names of files without a selected line")
+	f.BoolVarP(&o.Quiet, "quiet", "q", false, "print nothing; exit 0 at the first selected line")
+	f.Int64VarP(&o.MaxCount, "max-count", "m", -1, "stop reading a file after `N` selected lines")
+	f.BoolVarP(&withName, "with-filename", "H", false, "print the file name for each match")
+	f.BoolVarP(&noName, "no-filename", "h", false, "never print file names")
+	f.BoolVar(&help, "help", false, "help for grep") // -h is --no-filename, as in grep
 	return cmd
-}
-
-// grepLines prints the lines that match re.
-func grepLines(out *bufio.Writer, m *mmap.Map, re mmap.Regexp, numbers bool) error {
-	var bar *progress
-	if large(int64(m.Len())) {
-		bar = newProgress("grep", int64(m.Len()), byteCount)
-	}
-	defer bar.done()
-	var done int64
-	lineNo := 0
-	for line, err := range m.Lines() {
-		if err != nil {
-			return err
-		}
-		lineNo++
-		done += int64(len(line)) + 1
-		if lineNo&0xffff == 0 {
-			bar.set(done)
-		}
-		if !re.Match(line) {
-			continue
-		}
-		if numbers {
-			fmt.Fprintf(out, "%d:", lineNo)
-		}
-		out.Write(line)
-		if err := out.WriteByte('\n'); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// grepMatches prints each non-empty match of re in the whole map.
-func grepMatches(out *bufio.Writer, m *mmap.Map, re mmap.Regexp, numbers bool) error {
-	lineNo, counted := 1, 0 // lineNo is the line of offset counted
-	buf := make([]byte, 0, 256)
-	for loc, err := range m.Matches(re) {
-		if err != nil {
-			return err
-		}
-		if loc[1] == loc[0] {
-			continue
-		}
-		if numbers {
-			n, err := m.CountIn([]byte{'\n'}, counted, loc[0])
-			if err != nil {
-				return err
-			}
-			lineNo += n
-			counted = loc[0]
-			fmt.Fprintf(out, "%d:", lineNo)
-		}
-		if cap(buf) < loc[1]-loc[0] {
-			buf = make([]byte, loc[1]-loc[0])
-		}
-		buf = buf[:loc[1]-loc[0]]
-		if _, err := m.ReadAt(buf, int64(loc[0])); err != nil {
-			return err
-		}
-		out.Write(buf)
-		if err := out.WriteByte('\n'); err != nil {
-			return err
-		}
-	}
-	return nil
 }

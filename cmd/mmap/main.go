@@ -20,9 +20,15 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	finished := make(chan struct{})
+	signal.Notify(interrupts.signals, os.Interrupt, syscall.SIGTERM)
+	go interrupts.watch(cancel, finished)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	close(finished)
+	if c := interrupts.code(); c != 0 {
+		code = c
+	}
 	os.Exit(code)
 }
 
@@ -30,7 +36,11 @@ func main() {
 // an error, 2 for a usage error. Whatever happens, it prints at most one
 // line to stderr, and never a panic trace.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return execute(ctx, newRoot(stdout, stderr), args, stderr)
+	root := newRoot(stdout, stderr)
+	if c, _, err := root.Find(args); err == nil && c.Name() == "bench" {
+		interrupts.watchesContext()
+	}
+	return execute(ctx, root, args, stderr)
 }
 
 // execute runs root with args and maps the outcome to an exit status; a
@@ -47,7 +57,11 @@ func execute(ctx context.Context, root *cobra.Command, args []string, stderr io.
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(stderr, "mmap: %s\n", oneLine(strings.TrimPrefix(err.Error(), "mmap: ")))
+	var es exitStatus
+	if errors.As(err, &es) {
+		return int(es) // the command printed its own messages
+	}
+	fmt.Fprintf(stderr, "mmap: %s\n", shellWords(oneLine(strings.TrimPrefix(err.Error(), "mmap: "))))
 	var ce *cmdError
 	if errors.As(err, &ce) && !ce.usage {
 		return 1
@@ -81,6 +95,37 @@ func failed(err error) error {
 func usagef(format string, a ...any) error {
 	return &cmdError{err: fmt.Errorf(format, a...), usage: true}
 }
+
+// exitStatus ends a command that printed its own errors, with that status
+// (grep's 1 and 2).
+type exitStatus int
+
+func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// exitWith returns nil for 0, else an exitStatus.
+func exitWith(code int) error {
+	if code == 0 {
+		return nil
+	}
+	return exitStatus(code)
+}
+
+// goOptions maps the library's option names, which its errors may mention,
+// to what a shell user can do instead.
+var goOptions = strings.NewReplacer(
+	" (use WithGrow to extend it)", "",
+	"use WithGrow to extend it", "",
+	"WithGrow", "growing the file",
+	"WithLength", "a length (cat --length)",
+	"WithOffset", "an offset (cat --offset)",
+	"WithSafeReplace", "replace --safe",
+	"WithDryRun", "replace --dry-run",
+	"WithSync", "replace --sync",
+	"WithPopulate", "prefaulting",
+)
+
+// shellWords rewrites the Go option names in a library error message.
+func shellWords(s string) string { return goOptions.Replace(s) }
 
 // oneLine folds a message onto one line.
 func oneLine(s string) string {

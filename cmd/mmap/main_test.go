@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -94,6 +95,55 @@ func checkError(t *testing.T, args []string, r result, code int) {
 	}
 	if strings.Contains(r.stderr, "goroutine ") || strings.Contains(r.stderr, "panic:") {
 		t.Errorf("mmap %q: panic trace: %q", args, r.stderr)
+	}
+	if goOption.MatchString(r.stderr) {
+		t.Errorf("mmap %q: the error names a Go option, not a flag: %q", args, r.stderr)
+	}
+}
+
+// goOption matches the name of a library option (WithGrow, WithLength...).
+var goOption = regexp.MustCompile(`\bWith[A-Z]`)
+
+// TestErrorsNameFlags reads the errors a shell user meets where the library
+// would name its options: the flag or the fix is named instead.
+// TestBenchChartCheckedFirst: a --chart path that cannot be written fails
+// at once, before the minutes of measuring.
+func TestBenchChartCheckedFirst(t *testing.T) {
+	dir := t.TempDir()
+	for _, chart := range []string{filepath.Join(dir, "no", "c.svg"), filepath.Join(dir, "c.gif")} {
+		start := time.Now()
+		r := cli(t, "bench", "--sizes", "--chart", chart)
+		checkError(t, []string{"bench", "--chart", chart}, r, 1)
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("bench --chart %s failed after %v: the path was not checked first", chart, d)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("the check left %d files", len(entries))
+	}
+}
+
+func TestErrorsNameFlags(t *testing.T) {
+	file := writeFile(t, "f.txt", "hello")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"cat", "/dev/zero"}, "--length"},
+		{[]string{"cat", file, "--length", "6"}, "--length 5"},
+		{[]string{"cat", file, "--offset", "6"}, "--offset"},
+	} {
+		r := cli(t, tc.args...)
+		checkError(t, tc.args, r, 1)
+		if !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("mmap %q: stderr %q does not say %q", tc.args, r.stderr, tc.want)
+		}
+	}
+	if got := ok(t, "cat", "/dev/zero", "--length", "1KiB"); got != strings.Repeat("\x00", 1024) {
+		t.Errorf("cat /dev/zero --length 1KiB: %d bytes, want 1024", len(got))
+	}
+	if got := ok(t, "--version"); !strings.HasPrefix(got, "mmap ") {
+		t.Errorf("mmap --version = %q", got)
 	}
 }
 
@@ -211,12 +261,19 @@ func TestErrors(t *testing.T) {
 		{[]string{"find", filepath.Join(dir, "missing"), "x"}, 1},
 		{[]string{"find", dir, "x"}, 1},
 		{[]string{"rfind", dir, "x"}, 1},
-		{[]string{"grep", dir, "x"}, 1},
+		{[]string{"grep", "x", dir}, 2},
+		{[]string{"grep", "x", filepath.Join(dir, "missing")}, 2},
+		{[]string{"grep"}, 2},
+		{[]string{"grep", "-m", "-1", "x", file}, 2},
 		{[]string{"cat", dir}, 1},
 		{[]string{"replace", dir, "a", "b"}, 1},
 		{[]string{"replace", filepath.Join(dir, "missing"), "a", "b"}, 1},
-		{[]string{"grep", file, "("}, 1},
-		{[]string{"grep", file, "\xff"}, 1},
+		{[]string{"grep", "(", file}, 2},
+		{[]string{"grep", "\xff", file}, 2},
+		{[]string{"completion", "nosuch"}, 2},
+		{[]string{"completion"}, 2},
+		{[]string{"cat", file, "--length", "1x"}, 2},
+		{[]string{"cat", file, "--length", "1k"}, 1},
 		{[]string{"cat", file, "--offset", "100"}, 1},
 		{[]string{"cat", file, "--length", "100"}, 1},
 		{[]string{"cat", file, "--offset", "5", "--length", "10"}, 1},
@@ -248,6 +305,8 @@ func TestErrors(t *testing.T) {
 		{[]string{"bench", "--file", filepath.Join(dir, "missing"), "--runs", "1"}, 1},
 		{[]string{"bench", "--file", dir, "--runs", "1"}, 1},
 		{[]string{"bench", "--runs", "1", "--size", "100k", "--only", "find", "--chart", filepath.Join(dir, "chart.gif")}, 1},
+		{[]string{"bench", "--runs", "1", "--chart", filepath.Join(dir, "missing", "chart.svg")}, 1},
+		{[]string{"bench", "--sizes", "--chart", filepath.Join(dir, "missing", "chart.png")}, 1},
 	} {
 		if why := cannotApply(tc.args); why != "" {
 			t.Logf("not run: mmap %q: %s", tc.args, why)
@@ -260,16 +319,22 @@ func TestErrors(t *testing.T) {
 func TestEmptyFile(t *testing.T) {
 	path := writeFile(t, "empty", "")
 	for _, args := range [][]string{
-		{"find", path, "x"}, {"rfind", path, "x"}, {"grep", path, "x"}, {"grep", path, "x", "-c"},
-		{"grep", path, "x", "-o"}, {"cat", path}, {"replace", path, "a", "b"}, {"replace", path, "a", "bc", "--all"},
+		{"find", path, "x"}, {"rfind", path, "x"}, {"cat", path}, {"replace", path, "a", "b"}, {"replace", path, "a", "bc", "--all"},
 	} {
 		out := ok(t, args...)
 		want := map[string]string{"find": "-1\n", "rfind": "-1\n", "cat": "", "replace": "0\n"}[args[0]]
-		if args[0] == "grep" && len(args) == 4 && args[3] == "-c" {
-			want = "0\n"
-		}
 		if out != want {
 			t.Errorf("mmap %q on an empty file: %q, want %q", args, out, want)
+		}
+	}
+	for _, args := range [][]string{{"grep", "x", path}, {"grep", "-c", "x", path}, {"grep", "-o", "", path}, {"grep", "-vc", "x", path}} {
+		r := cli(t, args...)
+		want := ""
+		if args[1] == "-c" || args[1] == "-vc" {
+			want = "0\n"
+		}
+		if r.code != 1 || r.stdout != want || r.stderr != "" {
+			t.Errorf("mmap %q on an empty file: exit %d, stdout %q, stderr %q; want 1, %q", args, r.code, r.stdout, r.stderr, want)
 		}
 	}
 }
@@ -282,7 +347,20 @@ func TestTruncatedWhileRead(t *testing.T) {
 	if err := os.WriteFile(path, bytes.Repeat([]byte("0123456789abcdef"), 1<<19), 0o644); err != nil { // 8 MiB
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "cat", path)
+	r, n := truncatedWhileWriting(t, path, "cat", path)
+	if n >= 8<<20 {
+		t.Skipf("cat wrote the whole file before the truncation (%d bytes)", n)
+	}
+	checkError(t, []string{"cat", path}, r, 1)
+}
+
+// truncatedWhileWriting runs mmap with args, which writes path's bytes to
+// a pipe: once the command blocks on the full pipe, path is cut to 0 bytes
+// under it, then the pipe is drained. It returns the result (stdout not
+// kept) and the number of bytes written.
+func truncatedWhileWriting(t *testing.T, path string, args ...string) (result, int64) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -292,7 +370,6 @@ func TestTruncatedWhileRead(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// cat blocks once the pipe is full; cut the file under it, then drain.
 	if _, err := io.ReadFull(stdout, make([]byte, 4096)); err != nil {
 		t.Fatal(err)
 	}
@@ -301,42 +378,8 @@ func TestTruncatedWhileRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	n, _ := io.Copy(io.Discard, stdout)
-	err = cmd.Wait()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	}
-	if n+4096 >= 8<<20 {
-		t.Skipf("cat wrote the whole file before the truncation (%d bytes)", n+4096)
-	}
-	checkError(t, []string{"cat", path}, result{"", stderr.String(), code}, 1)
-}
-
-func TestGrep(t *testing.T) {
-	path := writeFile(t, "g.txt", "alpha beta\ngamma delta epsilon\n\nzeta alpha\nlast line alpha")
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"alpha"}, "alpha beta\nzeta alpha\nlast line alpha\n"},
-		{[]string{"alpha", "-n"}, "1:alpha beta\n4:zeta alpha\n5:last line alpha\n"},
-		{[]string{"alpha", "-c"}, "3\n"},
-		{[]string{`\b[a-z]{5}\b`, "-c"}, "5\n"},
-		{[]string{`\b[a-z]{5}\b`, "-o"}, "alpha\ngamma\ndelta\nalpha\nalpha\n"},
-		{[]string{`\b[a-z]{5}\b`, "-o", "-n"}, "1:alpha\n2:gamma\n2:delta\n4:alpha\n5:alpha\n"},
-		{[]string{"-n", "-o", "^z|a$"}, "5:a\n"}, // ^ and $ are the ends of the file
-		{[]string{"(?m)^z|a$", "-on"}, "1:a\n4:z\n4:a\n5:a\n"},
-		{[]string{"nomatch"}, ""},
-		{[]string{"nomatch", "-c"}, "0\n"},
-		{[]string{"x*", "-c"}, "59\n"}, // every empty match counts, as in Python
-		{[]string{"x*", "-o"}, ""},
-		{[]string{"^$", "-n"}, "3:\n"},
-	} {
-		args := append([]string{"grep", path}, tc.args...)
-		if got := ok(t, args...); got != tc.want {
-			t.Errorf("mmap %q = %q, want %q", args, got, tc.want)
-		}
-	}
+	code := exitCode(t, cmd.Wait())
+	return result{"", stderr.String(), code}, n + 4096
 }
 
 func TestReplace(t *testing.T) {

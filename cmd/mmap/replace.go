@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -24,7 +25,12 @@ printed is the number of replacements that would be made.
 In place, a crash or another process truncating FILE midway can leave a mix
 of old and new content when NEW has another length; --safe writes the result
 to a synced temporary file beside FILE and renames it over FILE instead
-(FILE becomes a new inode).`,
+(FILE becomes a new inode).
+
+SIGINT or SIGTERM stop replace at once (exit 130 or 143) with --safe or
+--dry-run: FILE is as it was, or, if the rename was done, the new content,
+and no temporary file is left. Without --safe, a signal that arrives while
+FILE is rewritten in place takes effect when the rewrite ends.`,
 		Example: `  mmap replace config.bin 'v1.2.3' 'v1.2.4'
   mmap replace book.txt ' the ' ' python ' --all`,
 		Args: exactArgs(3),
@@ -51,7 +57,18 @@ to a synced temporary file beside FILE and renames it over FILE instead
 			if sync {
 				opts = append(opts, mmap.WithSync())
 			}
-			k, err := mmap.ReplaceFile(path, old, new, n, opts...)
+			var k int
+			var err error
+			replace := func() { k, err = mmap.ReplaceFile(path, old, new, n, opts...) }
+			if safe || dryRun {
+				// Stopped, the temporary file goes and FILE stays as it
+				// was, or, once renamed, is the new content.
+				defer interrupts.onInterrupt(removeNewTemps(filepath.Dir(path), "."+filepath.Base(path)+".replace-"))()
+				replace()
+			} else {
+				// In place, a stop midway would leave a mix of old and new.
+				interrupts.uninterruptible(replace)
+			}
 			stop()
 			if err != nil {
 				return failed(fmt.Errorf("replace %s: %w", path, err))

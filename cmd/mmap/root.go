@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -16,8 +17,14 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		Long: `mmap puts the github.com/mmapkit/mmap library to work on files from the shell.
 
 Errors go to stderr as one line starting with "mmap: " and exit 1; usage
-errors exit 2. Flags may come before or after the arguments; put -- before an
-argument that starts with a dash.`,
+errors exit 2; grep exits as grep does. SIGINT and SIGTERM stop any command
+at once with exit status 130 and 143. Flags may come before or after the
+arguments; put -- before an argument that starts with a dash.
+
+Sizes (cat --offset and --length, bench --size) are a number of bytes with an
+optional unit: k, M, G, T are powers of 1000, KiB, MiB, GiB, TiB powers of
+1024 (1k = 1000, 1KiB = 1024; the B and the case are optional).`,
+		Version:       version(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args:          cobra.ArbitraryArgs,
@@ -28,6 +35,7 @@ argument that starts with a dash.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%s: %w (see %s --help)", cmdName(c), err, c.CommandPath())
 	})
+	root.SetVersionTemplate("mmap {{.Version}}\n")
 	root.AddCommand(
 		newFindCmd("find", false),
 		newFindCmd("rfind", true),
@@ -37,7 +45,35 @@ argument that starts with a dash.`,
 		newShmCmd(),
 		newBenchCmd(),
 	)
+	// cobra adds its completion command when it runs; add it now so
+	// that an unknown shell is a usage error, not help and exit 0.
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Args = cobra.ArbitraryArgs
+			c.RunE = unknownCommand
+		}
+	}
 	return root
+}
+
+// version is the module's version, as go install records it, or "(devel)"
+// with the commit when built from a checkout.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v + " " + bi.GoVersion
 }
 
 // unknownCommand runs for a command that has subcommands but was given
@@ -73,6 +109,18 @@ func exactArgs(n int) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// sizeFlag parses the value of --NAME of command cmd as a size; "" is 0.
+func sizeFlag(cmd, name, v string) (int64, error) {
+	if v == "" {
+		return 0, nil
+	}
+	n, err := parseSize(v)
+	if err != nil {
+		return 0, usagef("%s: --%s: %v", cmd, name, err)
+	}
+	return n, nil
 }
 
 // parseSize parses a byte count: a decimal number with an optional unit
