@@ -335,7 +335,9 @@ func TestTruncatedLargeMapIsQuick(t *testing.T) {
 				t.Errorf("WriteAt: n = %d, want %d", n, mmap.PageSize())
 			}
 		}
-		if d := time.Since(start); d > 1500*time.Millisecond {
+		// A page-by-page search took seconds where a fault costs tens of
+		// microseconds; the bound leaves room for -race on a busy machine.
+		if d := time.Since(start); d > 3*time.Second {
 			t.Errorf("%v: a fault in a 64 MiB copy took %v to resolve", mode, d)
 		}
 		if err := os.Truncate(path, size); err != nil {

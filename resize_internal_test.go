@@ -17,6 +17,12 @@ import (
 func TestResizeRecovery(t *testing.T) {
 	errInjected := errors.New("injected remap failure")
 	for _, unmapFirst := range []bool{false, true} {
+		if !unmapFirst && !truncateWhileMapped {
+			// Where a mapped file cannot be truncated (Windows), remap
+			// always unmaps first: a failure that keeps the old view
+			// cannot happen, and its undo truncation would be refused.
+			continue
+		}
 		p := filepath.Join(t.TempDir(), "f")
 		content := bytes.Repeat([]byte("0123456789abcdef"), pageSize/16)
 		if err := os.WriteFile(p, content, 0o644); err != nil {
