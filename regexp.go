@@ -45,13 +45,13 @@ func (m *Map) FindRegexp(re Regexp) ([]int, error) {
 // re.FindAllIndex(m.Bytes(), -1): each loc holds offsets in the map, so
 // m.Bytes()[loc[0]:loc[1]] is the match, without a copy.
 //
-// Memory: for a *regexp.Regexp that cannot match across a line break (see
+// Memory: for a pattern that cannot match across a line break (see
 // CountRegexp) the map is searched a megabyte at a time, cut at newlines;
 // for one that can but has no assertion looking behind (^, \A, \b, \B), one
 // match at a time (a 4 MiB map with 2 Mi matches of (?s)a. grows the heap
 // by less than 4 times the map's size, 3.8 MiB measured, where one
-// FindAllIndex took 226 MiB: TestRegexpMemoryBounded). For any other pattern, and any
-// other engine, the engine's FindAllIndex runs over the whole map first,
+// FindAllIndex took 226 MiB: TestRegexpMemoryBounded). For any other pattern, and an
+// engine without a String method, the engine's FindAllIndex runs over the whole map first,
 // which takes about 40 bytes per match.
 //
 // The iterator holds the Map open for the whole loop, like FindAll: the body
@@ -73,8 +73,10 @@ func (m *Map) Matches(re Regexp) iter.Seq2[[]int, error] {
 //
 // Cutting the map into pieces at newlines, to count them on every core,
 // gives that exact count only when no match can contain a '\n' and the
-// pattern has no anchor to the whole text. CountRegexp checks that for a
-// *regexp.Regexp by parsing re.String(), conservatively: the pattern must
+// pattern has no anchor to the whole text. CountRegexp checks that by
+// parsing re.String() with regexp/syntax, for any engine whose String
+// method returns its pattern in RE2 syntax, as *regexp.Regexp and
+// github.com/wasilibs/go-re2's *re2.Regexp do; conservatively: the pattern must
 // not be able to match '\n' anywhere (no '.' in (?s) mode, no negated class
 // such as [^a] or \D that admits it, no \s, no literal newline), and must not
 // use \A, \z, or ^ and $ outside (?m) mode; \b, \B, and ^ and $ in (?m)
@@ -82,7 +84,8 @@ func (m *Map) Matches(re Regexp) iter.Seq2[[]int, error] {
 // (most that grep-like tools use, such as \b\w{5}\b) are counted in
 // parallel for maps of 64 KiB and more. Other patterns without an
 // assertion that looks behind (^, \A, \b, \B) are counted one match at a
-// time; the rest, and any other engine, by one call of re.FindAllIndex over
+// time; the rest, and an engine without a String method (or whose pattern
+// regexp/syntax does not parse), by one call of re.FindAllIndex over
 // the whole map, which takes about 40 bytes per match.
 // Errors are *OpError values, or *FaultError for a memory fault.
 func (m *Map) CountRegexp(re Regexp) (int, error) {

@@ -7,12 +7,26 @@ import (
 	"math/rand"
 	"os/exec"
 	"regexp"
+	"sync/atomic"
 	"testing"
 
 	"github.com/mmapkit/mmap"
 )
 
 func mustRe(expr string) *regexp.Regexp { return regexp.MustCompile(expr) }
+
+// otherEngine stands for an engine of another type that says its pattern in
+// RE2 syntax from String, as go-re2's *re2.Regexp does; calls counts its
+// FindAllIndex calls.
+type otherEngine struct {
+	*regexp.Regexp
+	calls *atomic.Int64
+}
+
+func (e otherEngine) FindAllIndex(b []byte, n int) [][]int {
+	e.calls.Add(1)
+	return e.Regexp.FindAllIndex(b, n)
+}
 
 var regexpPatterns = []string{
 	`a+`, `x*`, `b*`, `ab`, `\bab\b`, `\Bb`, `(?m)^a`, `(?m)b$`, `(?m)^$`, `^a`, `a$`, `\Aa`, `b\z`,
@@ -60,6 +74,9 @@ func TestRegexpAgainstFindAllIndex(t *testing.T) {
 					if n, err := m.CountRegexp(re); err != nil || n != len(want) {
 						t.Fatalf("CountRegexp(%q) in %q = %d, %v; want %d", expr, data, n, err, len(want))
 					}
+					if n, err := m.CountRegexp(otherEngine{re, new(atomic.Int64)}); err != nil || n != len(want) {
+						t.Fatalf("CountRegexp(otherEngine %q) in %q = %d, %v; want %d", expr, data, n, err, len(want))
+					}
 					if n, err := m.CountLinesMatching(re); err != nil || n != modelLinesMatching(re, data) {
 						t.Fatalf("CountLinesMatching(%q) in %q = %d, %v; want %d", expr, data, n, err, modelLinesMatching(re, data))
 					}
@@ -102,6 +119,29 @@ func TestCountRegexpParallelText(t *testing.T) {
 	mmap.ForceParallelSearch(t, 3000)
 	if n, err := m.CountRegexp(re); err != nil || n != want {
 		t.Fatalf("CountRegexp = %d, %v; want %d", n, err, want)
+	}
+}
+
+// An engine of another type that says its pattern is counted piece by
+// piece on every core too, exactly (it was one FindAllIndex over the whole
+// map).
+func TestCountRegexpOtherEngineParallel(t *testing.T) {
+	data := englishText(1 << 20)
+	m := anonMap(t, data)
+	re := mustRe(`\b[a-zA-Z]{5}\b`)
+	want := len(re.FindAllIndex(data, -1))
+	mmap.ForceParallelSearch(t, 3000)
+	e := otherEngine{re, new(atomic.Int64)}
+	if n, err := m.CountRegexp(e); err != nil || n != want {
+		t.Fatalf("CountRegexp = %d, %v; want %d", n, err, want)
+	}
+	if c := e.calls.Load(); c < 2 {
+		t.Fatalf("%d FindAllIndex calls: the map was not cut into pieces", c)
+	}
+	// A pattern that can match a newline is not cut.
+	e = otherEngine{mustRe(`\s+`), new(atomic.Int64)}
+	if n, err := m.CountRegexp(e); err != nil || n != len(e.Regexp.FindAllIndex(data, -1)) {
+		t.Fatalf(`CountRegexp(\s+) = %d, %v`, n, err)
 	}
 }
 

@@ -1,7 +1,7 @@
 package scan
 
 import (
-	"regexp"
+	"reflect"
 	"regexp/syntax"
 	"sync"
 	"sync/atomic"
@@ -126,7 +126,7 @@ const (
 	cuttable              // the text may be cut into pieces at newlines
 )
 
-// Cuttable reports whether re is a *regexp.Regexp whose matches over a
+// Cuttable reports whether re says its pattern (see patterned) and its matches over a
 // text are exactly the matches over the pieces of the text cut at newlines
 // (each '\n' dropped between two pieces). That holds when no match can
 // contain '\n', and no empty-width assertion tells a newline from the edge
@@ -137,7 +137,7 @@ const (
 // cannot be told apart from the outside.
 func Cuttable(re Regexp) bool { return verdict(re) == cuttable }
 
-// Resumable reports whether re is a *regexp.Regexp without an assertion
+// Resumable reports whether re says its pattern (see patterned) and has no assertion
 // that looks behind (^, \A, \b, \B), so that searching the rest of a text
 // from an offset finds what a search of the whole text from that offset
 // finds.
@@ -153,12 +153,21 @@ var verdicts struct {
 
 const maxVerdicts = 256
 
+// patterned is an engine that returns its pattern, in RE2 syntax, from
+// String, as *regexp.Regexp and github.com/wasilibs/go-re2's *re2.Regexp do.
+// RE2 syntax is what regexp/syntax parses; a pattern in another dialect
+// (lookbehind, \Z, possessive quantifiers) fails to parse and is run whole.
+type patterned interface{ String() string }
+
 func verdict(re Regexp) kind {
-	r, ok := re.(*regexp.Regexp)
-	if !ok || r == nil {
+	p, ok := re.(patterned)
+	if !ok {
 		return whole
 	}
-	expr := r.String()
+	if v := reflect.ValueOf(re); v.Kind() == reflect.Pointer && v.IsNil() {
+		return whole
+	}
+	expr := p.String()
 	verdicts.Lock()
 	v, ok := verdicts.m[expr]
 	verdicts.Unlock()
