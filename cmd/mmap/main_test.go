@@ -125,6 +125,7 @@ func TestBenchChartCheckedFirst(t *testing.T) {
 
 func TestErrorsNameFlags(t *testing.T) {
 	file := writeFile(t, "f.txt", "hello")
+	_, noDevZero := os.Stat("/dev/zero")
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -133,13 +134,19 @@ func TestErrorsNameFlags(t *testing.T) {
 		{[]string{"cat", file, "--length", "6"}, "--length 5"},
 		{[]string{"cat", file, "--offset", "6"}, "--offset"},
 	} {
+		if tc.args[1] == "/dev/zero" && noDevZero != nil {
+			t.Logf("not run: mmap %q: no /dev/zero here", tc.args)
+			continue
+		}
 		r := cli(t, tc.args...)
 		checkError(t, tc.args, r, 1)
 		if !strings.Contains(r.stderr, tc.want) {
 			t.Errorf("mmap %q: stderr %q does not say %q", tc.args, r.stderr, tc.want)
 		}
 	}
-	if got := ok(t, "cat", "/dev/zero", "--length", "1KiB"); got != strings.Repeat("\x00", 1024) {
+	if noDevZero != nil {
+		t.Log("not run: cat /dev/zero --length 1KiB: no /dev/zero here")
+	} else if got := ok(t, "cat", "/dev/zero", "--length", "1KiB"); got != strings.Repeat("\x00", 1024) {
 		t.Errorf("cat /dev/zero --length 1KiB: %d bytes, want 1024", len(got))
 	}
 	if got := ok(t, "--version"); !strings.HasPrefix(got, "mmap ") {

@@ -11,6 +11,7 @@ import (
 	xmmap "golang.org/x/exp/mmap"
 
 	"github.com/mmapkit/mmap"
+	"github.com/mmapkit/mmap/internal/platformtest"
 )
 
 // The README's claims about the peers' safety, each a test.
@@ -77,6 +78,7 @@ func TestPeersTruncated(t *testing.T) {
 		truncatedChild(peer, os.Getenv("PEERBENCH_FILE"))
 		return
 	}
+	platformtest.SkipUnlessTruncationFaults(t)
 	for _, peer := range []string{"x-exp-mmap", "edsrzf", "mmapkit"} {
 		path := filepath.Join(t.TempDir(), "data")
 		if err := os.WriteFile(path, []byte(strings.Repeat("x", 64<<10)), 0o644); err != nil {
