@@ -10,7 +10,7 @@ import (
 )
 
 func newFindCmd(name string, last bool) *cobra.Command {
-	var start, end int
+	var start, end int64
 	what, fn := "first", "find"
 	if last {
 		what, fn = "last", "rfind"
@@ -27,7 +27,7 @@ as bytes. The exit status is 0 whether or not NEEDLE is found.`, what, fn, fn),
 		Args:    exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !cmd.Flags().Changed("end") {
-				end = math.MaxInt // Python's default: the end
+				end = math.MaxInt64 // Python's default: the end
 			}
 			m, err := mmap.Open(args[0])
 			if err != nil {
@@ -38,7 +38,7 @@ as bytes. The exit status is 0 whether or not NEEDLE is found.`, what, fn, fn),
 			if last {
 				find = m.RFindIn
 			}
-			i, err := find([]byte(args[1]), start, end)
+			i, err := find([]byte(args[1]), clampInt(start), clampInt(end))
 			if err != nil {
 				return failed(fmt.Errorf("%s %s: %w", name, args[0], err))
 			}
@@ -46,7 +46,13 @@ as bytes. The exit status is 0 whether or not NEEDLE is found.`, what, fn, fn),
 			return failed(err)
 		},
 	}
-	cmd.Flags().IntVar(&start, "start", 0, "start of the range searched; negative counts from the end")
-	cmd.Flags().IntVar(&end, "end", 0, "end of the range searched (default the length of FILE); negative counts from the end")
+	cmd.Flags().Var(sizeValue{&start, true}, "start", "start of the range searched (a size: 512, 4KiB, 1M); negative counts from the end")
+	cmd.Flags().Var(sizeValue{&end, true}, "end", "end of the range searched (default the length of FILE); negative counts from the end")
 	return cmd
+}
+
+// clampInt converts a bound to int; a bound past int's range is past either
+// end of any file that can be mapped, where Python clamps it anyway.
+func clampInt(n int64) int {
+	return int(max(min(n, math.MaxInt), math.MinInt))
 }

@@ -39,6 +39,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRoot(stdout, stderr)
 	if c, _, err := root.Find(args); err == nil && c.Name() == "bench" {
 		interrupts.watchesContext()
+		// The grace is the fast path; on a busy machine bench may not
+		// return within it, so what it made in TMPDIR goes in any case.
+		defer interrupts.onInterrupt(removeNewTemps(os.TempDir(), "mmap-bench-"))()
+		defer interrupts.onInterrupt(removeNewTemps(os.TempDir(), "seed-replace-"))()
 	}
 	return execute(ctx, root, args, stderr)
 }

@@ -18,11 +18,14 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 
 Errors go to stderr as one line starting with "mmap: " and exit 1; usage
 errors exit 2; grep exits as grep does. SIGINT and SIGTERM stop any command
-at once with exit status 130 and 143. Flags may come before or after the
-arguments; put -- before an argument that starts with a dash.
+within 100 ms with exit status 130 and 143 (replace without --safe first
+finishes the rewrite it is in, so the file is never half replaced). Flags
+may come before or after the arguments; put -- before an argument that
+starts with a dash.
 
-Sizes (cat --offset and --length, bench --size) are a number of bytes with an
-optional unit: k, M, G, T are powers of 1000, KiB, MiB, GiB, TiB powers of
+Sizes (cat --offset and --length, find and rfind --start and --end, shm
+create SIZE and shm write --offset, bench --size) are a number of bytes
+with an optional unit: k, M, G, T are powers of 1000, KiB, MiB, GiB, TiB powers of
 1024 (1k = 1000, 1KiB = 1024; the B and the case are optional).`,
 		Version:       version(),
 		SilenceErrors: true,
@@ -122,6 +125,41 @@ func sizeFlag(cmd, name, v string) (int64, error) {
 	}
 	return n, nil
 }
+
+// sizeValue is a flag that takes a size in parseSize's units; signed ones
+// also take a minus sign (find's --start and --end count from the end when
+// negative, as Python's bounds do).
+type sizeValue struct {
+	n      *int64
+	signed bool
+}
+
+func (v sizeValue) String() string {
+	if v.n == nil {
+		return "0"
+	}
+	return strconv.FormatInt(*v.n, 10)
+}
+
+func (v sizeValue) Set(s string) error {
+	t := strings.TrimSpace(s)
+	neg := v.signed && strings.HasPrefix(t, "-")
+	if neg {
+		t = t[1:]
+	}
+	n, err := parseSize(t)
+	if err != nil {
+		return fmt.Errorf("invalid size %q: want a number of bytes like 4096, 64MiB or 1GiB%s", s,
+			map[bool]string{true: ", negative to count from the end", false: ""}[v.signed])
+	}
+	if neg {
+		n = -n
+	}
+	*v.n = n
+	return nil
+}
+
+func (v sizeValue) Type() string { return "size" }
 
 // parseSize parses a byte count: a decimal number with an optional unit
 // (k, M, G, T: powers of 1000; KiB, MiB, GiB, TiB: powers of 1024; a

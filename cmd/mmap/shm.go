@@ -74,12 +74,12 @@ func newShmWriteCmd() *cobra.Command {
 			}
 			defer s.Close()
 			if _, err := s.Map().WriteAt([]byte(args[1]), offset); err != nil {
-				return failed(fmt.Errorf("shm write %s: %d bytes at offset %d of %d: %w", args[0], len(args[1]), offset, s.Size(), err))
+				return failed(fmt.Errorf("shm write %s: %d bytes at offset %d do not fit the %d-byte segment", args[0], len(args[1]), offset, s.Size()))
 			}
 			return failed(s.Close())
 		},
 	}
-	cmd.Flags().Int64Var(&offset, "offset", 0, "where DATA goes in the segment")
+	cmd.Flags().Var(sizeValue{&offset, false}, "offset", "where DATA goes in the segment (a size: 512, 4KiB, 1M)")
 	return cmd
 }
 

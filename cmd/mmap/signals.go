@@ -117,7 +117,7 @@ func (s *interruptState) uninterruptible(fn func()) {
 	fn()
 }
 
-// removeNewTemps returns a cleanup that removes the files in dir whose
+// removeNewTemps returns a cleanup that removes the files (and folders) in dir whose
 // names start with prefix and that did not exist when removeNewTemps was
 // called: the temporary files a library call creates, and would remove
 // itself had it not been stopped.
@@ -136,7 +136,7 @@ func removeNewTemps(dir, prefix string) func() {
 	return func() {
 		for name := range list() {
 			if !before[name] {
-				os.Remove(filepath.Join(dir, name))
+				os.RemoveAll(filepath.Join(dir, name))
 			}
 		}
 	}
