@@ -4,12 +4,14 @@
 // A Map is both string-like and file-like, as in Python: Bytes, At, Find,
 // RFind, ReadAt and WriteAt work on offsets and never move the cursor, while
 // Read, ReadLine, Write and Seek move it. Every method returns an error
-// instead of panicking or crashing the process: a call after Close returns
+// instead of panicking or crashing the process (the one exception: a fault
+// inside the body of a FindAll, Lines or Matches loop panics with the
+// *FaultError, since the loop cannot resume): a call after Close returns
 // an error matching fs.ErrClosed, a range outside the map ErrRange, a write
 // to a ReadOnly map ErrReadOnly, and a page that faults because another
 // process truncated the file a *FaultError matching ErrTruncated.
 //
-// Errors have one of three types, as in package os (see errors.go): the
+// Errors have one of three types, as in package os: the
 // functions that take a path or a file return *fs.PathError, the methods of
 // a Map return *OpError, and a memory fault anywhere is a *FaultError.
 //
@@ -51,8 +53,9 @@ func PageSize() int { return pageSize }
 func AllocationGranularity() int { return granularity }
 
 // Map is a memory-mapped region of a file or of anonymous memory.
-// The zero Map is not usable (its methods return fs.ErrInvalid); make one with Open, OpenFile, MapFile or
-// Anonymous, and Close it when done.
+// The zero Map is not usable (its methods return fs.ErrInvalid); make one
+// with Open, OpenFile, MapFile, Anonymous, Shared, OpenShared or
+// SharedFromEnv, and Close it when done.
 type Map struct {
 	// mu is held shared by every method that touches the mapping and
 	// exclusively by Close and Resize, which unmap or move it.
@@ -161,7 +164,7 @@ func newFileMap(f *os.File, mode Mode, o options, owned bool) (*Map, error) {
 	if o.offset < 0 {
 		return nil, rangeErr("negative offset %d", o.offset)
 	}
-	if o.length < -1 {
+	if o.length < 0 {
 		return nil, rangeErr("negative length %d", o.length)
 	}
 	if o.grow && mode != ReadWrite {

@@ -33,12 +33,12 @@ func (m Mode) String() string {
 
 func (m Mode) valid() bool { return m >= ReadOnly && m <= CopyOnWrite }
 
-// An Option configures how OpenFile, MapFile and Anonymous map memory.
+// An Option configures how Open, OpenFile, MapFile, Anonymous and Shared map memory.
 type Option func(*options)
 
 type options struct {
 	offset    int64
-	length    int64 // -1: to the end of the file
+	length    int64 // 0: to the end of the file, as Python's length=0
 	grow      bool
 	populate  bool
 	hugePages bool
@@ -46,7 +46,7 @@ type options struct {
 }
 
 func buildOptions(opts []Option) options {
-	o := options{length: -1}
+	var o options
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&o)
@@ -60,8 +60,10 @@ func buildOptions(opts []Option) options {
 // and the slack is hidden, so offset 0 of the Map is byte off of the file.
 func WithOffset(off int64) Option { return func(o *options) { o.offset = off } }
 
-// WithLength maps n bytes instead of the rest of the file. A range that ends
-// past the end of the file is an ErrRange error unless WithGrow is given too.
+// WithLength maps n bytes instead of the rest of the file; n = 0 maps the
+// rest of the file, as Python's length=0, and a negative n is an ErrRange
+// error. A range that ends past the end of the file is an ErrRange error
+// unless WithGrow is given too.
 // For Anonymous the length is its argument and this option is ignored.
 func WithLength(n int64) Option { return func(o *options) { o.length = n } }
 

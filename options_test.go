@@ -83,3 +83,18 @@ func TestErrorMessagesReadOnce(t *testing.T) {
 		}
 	}
 }
+
+// WithLength(0) maps the rest of the file, as Python's length=0; every
+// negative length is ErrRange (-1 used to map the whole file, silently).
+func TestWithLengthZeroAndNegative(t *testing.T) {
+	path := writeFile(t, []byte("hello"))
+	if m := mustOpen(t, path, mmap.ReadOnly, mmap.WithLength(0)); m.Len() != 5 {
+		t.Errorf("WithLength(0): Len = %d, want 5", m.Len())
+	}
+	for _, n := range []int64{-1, -5} {
+		m, err := mmap.OpenFile(path, mmap.ReadOnly, mmap.WithLength(n))
+		if !errors.Is(err, mmap.ErrRange) {
+			t.Errorf("WithLength(%d): %v, %v; want ErrRange", n, m, err)
+		}
+	}
+}

@@ -126,6 +126,7 @@ Without --file a deterministic English-like text of --size bytes (default
 	f.StringVar(&size, "size", "", "generate a file of this size (like 64MiB or 1GiB), or repeat --file up to it")
 	f.BoolVar(&sizes, "sizes", false, "time 1 MiB, 16 MiB, 128 MiB and 1 GiB files and chart how each cost grows (with --chart)")
 	f.StringVar(&only, "only", "", "time only these comparisons, comma-separated (read,find,regex,seek_find,replace)")
+	cmd.MarkFlagsMutuallyExclusive("json", "markdown")
 	return cmd
 }
 

@@ -79,7 +79,7 @@ func Comparisons() []Comparison {
 		{Name: "regex", Ops: [numGoColumns]Op{seedRegex, regularRegex, mmapRegex, bestRegex},
 			BestCall: "Open(path) + CountRegexp(go-re2, compiled once)"},
 		{Name: "seek_find", Ops: [numGoColumns]Op{seedSeekFind, regularSeekFind, mmapSeekFind, nil},
-			BestCall: "Open(path) + Find(sub, 10000), the mmap column's call (no one-shot find takes a start)"},
+			BestCall: "Open(path) + FindIn(sub, 10000, math.MaxInt), the mmap column's call (no one-shot find takes a start)"},
 		{Name: "replace", Mutates: true, Ops: [numGoColumns]Op{seedReplace, regularReplace, mmapReplace, bestReplace},
 			BestCall: "ReplaceFile(path, old, new, -1, WithSync())"},
 	}
