@@ -122,4 +122,4 @@ func nilArg(what string, v any) error {
 
 // errNilMap is the cause for every method called on a nil or zero Map, as
 // os.File has one for a nil *File.
-var errNilMap = fmt.Errorf("nil Map: %w", fs.ErrInvalid)
+var errNilMap = fmt.Errorf("nil or zero Map: %w", fs.ErrInvalid)

@@ -53,10 +53,12 @@
 //     input is the read end, the write end is held by the creator alone
 //     (close-on-exec). The kernel closes it when the creator exits for any
 //     reason (or replaces itself with syscall.Exec, which counts as an
-//     exit); the tracker reads EOF at once, with no polling, unlinks what
-//     it still tracks and exits. PR_SET_PDEATHSIG or a pidfd would tell
-//     the tracker the same, but Linux only, and a pipe needs no parent-
-//     child relation nor any care about which thread started the child.
+//     exit); the tracker wakes on EOF, with no polling, unlinks what it
+//     still tracks and exits, so a segment is gone moments after its
+//     creator (milliseconds, not at once: ls right after the exit may still
+//     see it). PR_SET_PDEATHSIG or a pidfd would tell the tracker the same,
+//     but Linux only, and a pipe needs neither a parent-child relation nor
+//     any care about which thread started the child.
 //   - It does not unlink what is no longer ours: the tracker records the
 //     device and inode numbers of each segment and, before it unlinks a
 //     name, checks that the name still has them, so a segment that another
