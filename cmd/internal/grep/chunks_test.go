@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // TestChunksAgree runs the same searches with small chunks on several
@@ -52,5 +53,30 @@ func TestChunksAgree(t *testing.T) {
 				t.Errorf("%+v, %d-byte chunks: exit %d, %d bytes out; one chunk: exit %d, %d bytes", o, chunk, gotCode, len(gotOut), wantCode, len(wantOut))
 			}
 		}
+	}
+}
+
+// TestChunksLongLineLinear: a 32 MiB line cut into 4 KiB chunks. When every
+// chunk looked for the line start after its own start, each scanned to the
+// line's end: 8,192 scans of 16 MiB on average, many seconds (a 2.6 GB
+// sparse file ran for minutes). Chunks inside the line are empty now, and
+// the search takes milliseconds; the bound leaves room for -race.
+func TestChunksLongLineLinear(t *testing.T) {
+	text := append(bytes.Repeat([]byte("a"), 32<<20), "foo\nbar foo\n"...)
+	path := filepath.Join(t.TempDir(), "long.txt")
+	if err := os.WriteFile(path, text, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := chunkSize
+	chunkSize = 4096
+	defer func() { chunkSize = old }()
+	var out bytes.Buffer
+	start := time.Now()
+	code := Run(context.Background(), Options{Patterns: []string{"foo"}, Count: true, MaxCount: -1, Workers: 2}, []string{path}, nil, &out, &out)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("grep -c over one 32 MiB line in 4 KiB chunks took %v", d)
+	}
+	if code != 0 || out.String() != "2\n" {
+		t.Errorf("exit %d, output %q; want 0, \"2\\n\"", code, out.String())
 	}
 }

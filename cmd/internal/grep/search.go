@@ -161,8 +161,18 @@ func (s *search) countLiteral() (int, error) {
 
 // chunkBounds returns chunk k of buf: from the line start at or after
 // k*size to the one at or after (k+1)*size, the '\n' included.
+//
+// A chunk whose stretch [k*size-1, (k+1)*size-1) holds no '\n' has no line
+// start of its own and is empty: the line that runs through it belongs to
+// the chunk where it starts. Saying so before looking for the next '\n'
+// keeps a file with long lines linear: otherwise every chunk of a 2 GB line
+// would scan to its end (quadratic: TestChunksLongLineLinear).
 func chunkBounds(buf []byte, k, size int) (a, b int) {
-	return lineStartAfter(buf, k*size), lineStartAfter(buf, (k+1)*size)
+	x, y := k*size, (k+1)*size
+	if x > 0 && y < len(buf) && bytes.IndexByte(buf[x-1:y-1], '\n') < 0 {
+		return y, y
+	}
+	return lineStartAfter(buf, x), lineStartAfter(buf, y)
 }
 
 // lineStartAfter returns the offset after the first '\n' at or after x-1
