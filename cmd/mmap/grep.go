@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strconv"
+
 	"github.com/spf13/cobra"
 
 	"github.com/mmapkit/mmap/cmd/internal/grep"
@@ -9,7 +11,8 @@ import (
 func newGrepCmd() *cobra.Command {
 	var o grep.Options
 	var patterns []string
-	var withName, noName, extended, help bool
+	var extended, help bool
+	var nameMode, listMode int // -H/-h and -l/-L: as in GNU grep, the one given last counts
 	cmd := &cobra.Command{
 		Use:   "grep [flags] PATTERN [FILE...]",
 		Short: "Print the lines that match PATTERN, as GNU grep -E does",
@@ -40,12 +43,8 @@ The exit status is 0 if a line was selected, 1 if none was, 2 on an error
 				}
 				o.Patterns, args = args[:1], args[1:]
 			}
-			switch {
-			case withName:
-				o.Filename = 1
-			case noName:
-				o.Filename = -1
-			}
+			o.Filename = nameMode
+			o.FilesWith, o.FilesWithout = listMode == 1, listMode == -1
 			if !cmd.Flags().Changed("max-count") {
 				o.MaxCount = -1
 			} else if o.MaxCount < 0 {
@@ -68,12 +67,39 @@ The exit status is 0 if a line was selected, 1 if none was, 2 on an error
 	f.BoolVar(&o.CountMatches, "count-matches", false, "print only the number of matches (ripgrep's flag; with -v, of selected lines)")
 	f.BoolVarP(&o.Only, "only-matching", "o", false, "print each non-empty match on a line of its own")
 	f.BoolVarP(&o.LineNumber, "line-number", "n", false, "prefix each output line with its line number")
-	f.BoolVarP(&o.FilesWith, "files-with-matches", "l", false, "print only the names of files with a selected line")
-	f.BoolVarP(&o.FilesWithout, "files-without-match", "L", false, "print only the names of files without a selected line")
+	f.VarPF(lastOf{&listMode, 1}, "files-with-matches", "l", "print only the names of files with a selected line").NoOptDefVal = "true"
+	f.VarPF(lastOf{&listMode, -1}, "files-without-match", "L", "print only the names of files without a selected line").NoOptDefVal = "true"
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "print nothing; exit 0 at the first selected line")
 	f.Int64VarP(&o.MaxCount, "max-count", "m", -1, "stop reading a file after `N` selected lines")
-	f.BoolVarP(&withName, "with-filename", "H", false, "print the file name for each match")
-	f.BoolVarP(&noName, "no-filename", "h", false, "never print file names")
+	f.VarPF(lastOf{&nameMode, 1}, "with-filename", "H", "print the file name for each match").NoOptDefVal = "true"
+	f.VarPF(lastOf{&nameMode, -1}, "no-filename", "h", "never print file names").NoOptDefVal = "true"
 	f.BoolVar(&help, "help", false, "help for grep") // -h is --no-filename, as in grep
 	return cmd
 }
+
+// lastOf is one boolean flag of a pair that set the same choice, such as -H
+// and -h: as in GNU grep, the one given last counts.
+type lastOf struct {
+	choice *int
+	value  int
+}
+
+func (f lastOf) Set(v string) error {
+	on, err := strconv.ParseBool(v)
+	switch {
+	case err != nil:
+		return err
+	case on:
+		*f.choice = f.value
+	case *f.choice == f.value:
+		*f.choice = 0
+	}
+	return nil
+}
+
+func (f lastOf) String() string { return strconv.FormatBool(f.choice != nil && *f.choice == f.value) }
+
+func (f lastOf) Type() string { return "bool" }
+
+// IsBoolFlag lets the flag stand alone, as pflag's bool flags do.
+func (f lastOf) IsBoolFlag() bool { return true }

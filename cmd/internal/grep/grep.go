@@ -119,6 +119,12 @@ func Run(ctx context.Context, o Options, files []string, stdin io.Reader, stdout
 		}
 		switch {
 		case o.Quiet:
+		case o.FilesWith || o.FilesWithout:
+			// -l and -L win over -c, as in GNU grep.
+			if res.selected > 0 == o.FilesWith {
+				out.WriteString(name)
+				out.WriteByte('\n')
+			}
 		case o.Count || o.CountMatches:
 			if withName {
 				out.WriteString(name)
@@ -130,16 +136,6 @@ func Run(ctx context.Context, o Options, files []string, stdin io.Reader, stdout
 			}
 			out.WriteString(strconv.FormatInt(n, 10))
 			out.WriteByte('\n')
-		case o.FilesWith:
-			if res.selected > 0 {
-				out.WriteString(name)
-				out.WriteByte('\n')
-			}
-		case o.FilesWithout:
-			if res.selected == 0 {
-				out.WriteString(name)
-				out.WriteByte('\n')
-			}
 		case res.binaryMatched:
 			out.Flush()
 			fmt.Fprintf(stderr, "mmap: %s: binary file matches\n", name)
@@ -179,6 +175,10 @@ type input struct {
 func openInput(path string, stdin io.Reader) (*input, error) {
 	if path != "-" {
 		m, err := mmap.Open(path)
+		if errors.Is(err, mmap.ErrNotMappable) {
+			// A FIFO, /dev/null, a /proc file: read it as grep does.
+			return readInput(path)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -194,6 +194,28 @@ func openInput(path string, stdin io.Reader) (*input, error) {
 		}
 	}
 	data, err := io.ReadAll(stdin)
+	if err != nil {
+		return nil, err
+	}
+	return &input{data: data}, nil
+}
+
+// errIsDir is GNU grep's text for a directory given as a FILE (strerror's).
+//
+//lint:ignore ST1005 the text grep prints, capital included
+var errIsDir = errors.New("Is a directory")
+
+// readInput reads the file at path to its end: for what cannot be mapped.
+func readInput(path string) (*input, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: errIsDir}
+	}
+	data, err := io.ReadAll(f)
 	if err != nil {
 		return nil, err
 	}

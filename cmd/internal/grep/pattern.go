@@ -50,6 +50,11 @@ func compile(o *Options) (*compiled, error) {
 	if len(pats) == 0 {
 		return nil, fmt.Errorf("no pattern")
 	}
+	for _, p := range pats {
+		if err := gnuOnly(p); err != nil && !o.Fixed {
+			return nil, err
+		}
+	}
 	word := o.Word && !o.Line
 	if len(pats) == 1 && !o.IgnoreCase && !word && !o.Line {
 		p := pats[0]
@@ -303,4 +308,33 @@ func shortest(set []reqLit) int {
 		}
 	}
 	return n
+}
+
+// gnuOnly returns an error for the GNU ERE constructs that RE2 syntax reads
+// as something else without complaint (\< as a literal '<', a{,2} as the
+// text "{,2}"), so that a pattern written for GNU grep fails loudly instead
+// of selecting other lines.
+func gnuOnly(p string) error {
+	for _, c := range []struct{ gnu, instead string }{
+		{`\<`, `\b`}, {`\>`, `\b`}, {"\\`", `\A or ^`}, {`\'`, `\z or $`},
+		{`[[=`, "the character itself"}, {`[[.`, "the character itself"},
+	} {
+		if i := strings.Index(p, c.gnu); i >= 0 && !escaped(p, i) {
+			return fmt.Errorf("%s is GNU grep syntax that Go's RE2 syntax reads otherwise: write %s", c.gnu, c.instead)
+		}
+	}
+	if i := strings.Index(p, "{,"); i > 0 && !escaped(p, i) {
+		return fmt.Errorf("{,n} is GNU grep syntax that Go's RE2 syntax reads as text: write {0,n}")
+	}
+	return nil
+}
+
+// escaped reports whether p[i] follows an odd number of backslashes.
+func escaped(p string, i int) bool {
+	n := 0
+	for i > 0 && p[i-1] == '\\' {
+		n++
+		i--
+	}
+	return n%2 == 1
 }
