@@ -456,22 +456,28 @@ func (m *Map) writeReplaced(w *bufio.Writer, old, new []byte, n int) (int, error
 	data := m.data
 	count, next := 0, 0
 	var werr error
+	write := func(b []byte) bool {
+		if _, werr = w.Write(b); werr != nil && isBadAddress(werr) {
+			// A chunk larger than w's buffer goes straight from the map
+			// to write(2), which meets a truncated file's missing pages
+			// as EFAULT where a copy would have faulted.
+			werr = m.kernelFault(op, next)
+		}
+		return werr == nil
+	}
 	err := m.guard(op, 0, func() {
 		for n < 0 || count < n {
 			j := bytes.Index(data[next:], old)
 			if j < 0 {
 				break
 			}
-			if _, werr = w.Write(data[next : next+j]); werr != nil {
-				return
-			}
-			if _, werr = w.Write(new); werr != nil {
+			if !write(data[next:next+j]) || !write(new) {
 				return
 			}
 			count++
 			next += j + len(old)
 		}
-		_, werr = w.Write(data[next:])
+		write(data[next:])
 	})
 	if err != nil {
 		return 0, err

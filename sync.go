@@ -135,6 +135,9 @@ func (m *Map) resize(n int, growOnly bool) error {
 			return err
 		}
 		fileSize = fi.Size()
+		if !fi.Mode().IsRegular() { // a device has no size to change
+			return fmt.Errorf("%w: a map of a device cannot be resized", errors.ErrUnsupported)
+		}
 		if newEnd > fileSize {
 			if err := f.Truncate(newEnd); err != nil {
 				return err
@@ -196,12 +199,12 @@ func (m *Map) AdviseRange(a Advice, off, n int) error {
 		n = len(m.data) - off
 	}
 	start, length := m.pageSpan(off, n)
-	err := m.res.reg.advise(start, length, a)
+	err := m.sysFault("advise", off, m.res.reg.advise(start, length, a))
 	if err != nil && a == AdvicePopulateRead && (errors.Is(err, errors.ErrUnsupported) || errors.Is(err, syscall.EINVAL)) {
 		err = m.touch(off, n)
 	}
 	if err != nil {
-		return opError("advise", err)
+		return asFault("advise", err)
 	}
 	return nil
 }
@@ -237,8 +240,8 @@ func (m *Map) lockOp(op string, fn func(region, int, int) error) error {
 	if len(m.data) == 0 {
 		return nil
 	}
-	if err := fn(m.res.reg, 0, m.res.reg.size); err != nil {
-		return opError(op, err)
+	if err := m.sysFault(op, 0, fn(m.res.reg, 0, m.res.reg.size)); err != nil {
+		return asFault(op, err)
 	}
 	return nil
 }
