@@ -144,6 +144,11 @@ func (m *Map) resize(n int, growOnly bool) error {
 			}
 		}
 	}
+	if f == nil && n < old {
+		// Memory has no file to cut: the rest of the page holding the new
+		// end stays mapped, and would come back if the map grew again.
+		clear(m.data[n:min(old, (n+PageSize-1)/PageSize*PageSize)])
+	}
 	aligned := m.off - int64(res.slack)
 	var err error
 	switch {
