@@ -95,4 +95,3 @@ func mkSocket(dir string) (string, error) {
 	}
 	return path, nil
 }
-
