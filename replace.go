@@ -210,7 +210,7 @@ func WithSync() ReplaceOption { return func(o *replaceOptions) { o.sync = true }
 // WithSafeReplace, before the rename) ReplaceFile fails with an error
 // matching ErrFileChanged and leaves the file as it was plus the appended
 // bytes. An append in the few microseconds between its last look at the
-// size and the growth, truncation or rename is not seen and is lost.
+// size and the growth, cut or rename is not seen and is lost.
 func ReplaceFile(path string, old, new []byte, n int, opts ...ReplaceOption) (int, error) {
 	var o replaceOptions
 	for _, opt := range opts {
@@ -378,6 +378,7 @@ func replaceInPlace(m *Map, old, new []byte, n int) (int, error) {
 	if err := m.sameSize(size); err != nil {
 		return 0, err
 	}
+	hook("checked")
 	if delta > 0 {
 		// Grow first, with the space reserved: if the file cannot grow,
 		// or the disk has no room for the growth, nothing has changed;
@@ -441,25 +442,31 @@ func replaceInPlace(m *Map, old, new []byte, n int) (int, error) {
 }
 
 // shrinkKeepingAppends ends a shrinking replacement: it resizes the map
-// from size to newSize and cuts the file after the new content, keeping
-// what another process appended meanwhile (past size) by moving it down to
-// follow the new content. Bytes appended between its last look at the
-// size and the truncation, a few microseconds, are cut off.
+// from size to newSize bytes, which cuts the file after the new content
+// when the file still ends where the map did, and otherwise (another
+// process appended meanwhile) leaves it whole; the appended bytes are then
+// moved down to follow the new content and the stale bytes between cut
+// out. Bytes appended between Resize's look at the size and its cut, a
+// few microseconds, are lost.
 func (m *Map) shrinkKeepingAppends(size, newSize int) error {
 	f := m.res.file
+	oldEnd, newEnd := m.off+int64(size), m.off+int64(newSize)
+	if err := m.Resize(newSize); err != nil {
+		return err
+	}
 	fi, err := f.Stat()
 	if err != nil {
 		return err
 	}
-	end, oldEnd := fi.Size(), m.off+int64(size)
-	if end < oldEnd {
-		return fmt.Errorf("%w: %d bytes when the replace began, %d now", ErrFileChanged, oldEnd, end)
+	end := fi.Size()
+	if end <= oldEnd {
+		if end < newEnd { // cut shorter by someone else
+			return fmt.Errorf("%w: %d bytes when the replace began, %d now", ErrFileChanged, oldEnd, end)
+		}
+		return nil
 	}
-	if err := m.Resize(newSize); err != nil || end == oldEnd { // Resize cuts the file unless it is longer than the map
-		return err
-	}
-	to := m.off + int64(newSize)
 	buf := make([]byte, min(end-oldEnd, 1<<20))
+	to := newEnd
 	for from := oldEnd; from < end; {
 		n, err := f.ReadAt(buf[:min(int64(len(buf)), end-from)], from)
 		if n > 0 {
@@ -579,6 +586,7 @@ func replaceSafe(path string, old, new []byte, n int) (count int, err error) {
 	if err = m.sameSize(m.Len()); err != nil {
 		return 0, err
 	}
+	hook("checked")
 	// Windows refuses to replace a file that is mapped.
 	if err = m.Close(); err != nil {
 		return 0, err

@@ -57,7 +57,7 @@ func wantContent(t *testing.T, what, path string, want []byte) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s: %s holds %q, want %q", what, path, short(got), short(want))
+		t.Errorf("%s: %s holds %q (%d bytes, ends %q), want %q (%d bytes, ends %q)", what, path, short(got), len(got), got[max(len(got)-20, 0):], short(want), len(want), want[max(len(want)-20, 0):])
 	}
 }
 
@@ -273,5 +273,36 @@ func TestReplaceWhileAppended(t *testing.T) {
 			}
 			wantContent(t, c.name, path, append(bytes.ReplaceAll(content, []byte(c.old), []byte(c.new)), "APPENDED"...))
 		}
+	}
+}
+
+// TestReplaceAppendAfterLastCheck shows what ReplaceFile's doc says it
+// cannot see: bytes appended between its last look at the size and the
+// growth or the rename are lost, and the call succeeds. (A shrinking
+// replacement looks again when it cuts the file, so an append at
+// "checked" is kept; its window is inside Resize, between fstat and
+// ftruncate, where no hook reaches.)
+func TestReplaceAppendAfterLastCheck(t *testing.T) {
+	defer mmap.SetReplaceHook(nil)
+	content := bytes.Repeat([]byte("ab-"), 5000)
+	for _, c := range replaceModes[1:] { // nothing moves at the same length: nothing is lost
+		lost := c.name != "shorter"
+		path := filepath.Join(t.TempDir(), "log")
+		putFile(t, path, content, 0o644)
+		mmap.SetReplaceHook(func(point string) {
+			if point == "checked" {
+				appendFrom(t, path, "APPENDED")
+			}
+		})
+		_, err := mmap.ReplaceFile(path, []byte(c.old), []byte(c.new), -1, c.opts...)
+		mmap.SetReplaceHook(nil)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+		}
+		want := bytes.ReplaceAll(content, []byte(c.old), []byte(c.new))
+		if !lost {
+			want = append(want, "APPENDED"...)
+		}
+		wantContent(t, c.name, path, want)
 	}
 }
