@@ -35,7 +35,7 @@ func helperReplaceStall(args []string) int {
 	mmap.SetReplaceHook(func(point string) {
 		if point == "written" {
 			fmt.Println("stalled")
-			select {}
+			time.Sleep(time.Hour) // not select{}: the runtime would call that a deadlock and exit
 		}
 	})
 	_, err := mmap.ReplaceFile(args[0], []byte("a"), []byte("A"), -1, mmap.WithSafeReplace())
@@ -126,14 +126,7 @@ func TestSafeReplaceKeepsModeAndOwner(t *testing.T) {
 			}
 			os.Chmod(path, mode) // chown cleared setuid/setgid
 		}
-		before, _ := os.Stat(path)
-		if _, err := mmap.ReplaceFile(path, []byte("ab"), []byte("xyz"), -1, mmap.WithSafeReplace()); err != nil {
-			t.Fatal(err)
-		}
-		after, _ := os.Stat(path)
-		if after.Mode() != before.Mode() {
-			t.Errorf("mode %v became %v", before.Mode(), after.Mode())
-		}
+		after := safeReplaceSameMode(t, path)
 		if root {
 			st := after.Sys().(*syscall.Stat_t)
 			if st.Uid != 1234 || st.Gid != 5678 {
@@ -142,6 +135,22 @@ func TestSafeReplaceKeepsModeAndOwner(t *testing.T) {
 		}
 		os.Remove(path)
 	}
+}
+
+// safeReplaceSameMode replaces "ab" by "xyz" in the file at path with
+// WithSafeReplace, checks that its mode did not change, and returns what
+// it is now.
+func safeReplaceSameMode(t *testing.T, path string) fs.FileInfo {
+	t.Helper()
+	before, _ := os.Stat(path)
+	if _, err := mmap.ReplaceFile(path, []byte("ab"), []byte("xyz"), -1, mmap.WithSafeReplace()); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.Stat(path)
+	if after.Mode() != before.Mode() {
+		t.Errorf("mode %v became %v", before.Mode(), after.Mode())
+	}
+	return after
 }
 
 // TestSafeReplaceHardLink shows what its doc says cannot be kept: the file

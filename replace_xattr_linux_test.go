@@ -4,13 +4,10 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/mmapkit/mmap"
 )
 
 // posixACL encodes a POSIX access ACL as the kernel stores it in the
@@ -54,14 +51,7 @@ func TestSafeReplaceKeepsXattrsAndACL(t *testing.T) {
 		}
 	}
 	attrs["system.posix_acl_access"] = acl
-	before, _ := os.Stat(path)
-	if _, err := mmap.ReplaceFile(path, []byte("ab"), []byte("xyz"), -1, mmap.WithSafeReplace()); err != nil {
-		t.Fatal(err)
-	}
-	after, _ := os.Stat(path)
-	if after.Mode() != before.Mode() {
-		t.Errorf("mode %v became %v", before.Mode(), after.Mode())
-	}
+	safeReplaceSameMode(t, path)
 	for k, v := range attrs {
 		got := make([]byte, 256)
 		n, err := unix.Getxattr(path, k, got)

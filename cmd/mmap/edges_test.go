@@ -88,7 +88,7 @@ func TestCLITruncatedWhileReading(t *testing.T) {
 		{"replace", path, "zzz", "yyy", "--all", "--dry-run"},
 	} {
 		for end := time.Now().Add(700 * time.Millisecond); time.Now().Before(end); {
-			r := cliQuiet(t, args...)
+			r := cli(t, args...)
 			if strings.Contains(r.stderr, "internal error") || strings.Contains(r.stderr, "goroutine ") {
 				t.Fatalf("mmap %q: %s", args, r.stderr)
 			}
@@ -97,20 +97,4 @@ func TestCLITruncatedWhileReading(t *testing.T) {
 			}
 		}
 	}
-}
-
-// cliQuiet runs the binary with args, its stdout discarded.
-func cliQuiet(t *testing.T, args ...string) result {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("mmap %q: %v", args, err)
-	}
-	return result{stderr: stderr.String(), code: code}
 }
