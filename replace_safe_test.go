@@ -264,13 +264,17 @@ func TestReplaceWhileAppended(t *testing.T) {
 		if c.safe {
 			opts = append(opts, mmap.WithSafeReplace())
 		}
+		appended := make(chan struct{})
 		if c.at == "" {
-			// Same length: nothing moves, so any moment will do.
-			go func() { time.Sleep(time.Millisecond); appendFrom(t, path, "APPENDED") }()
-			time.Sleep(5 * time.Millisecond)
+			// Same length: nothing moves, so any moment will do; the
+			// append races the replacement.
+			go func() { appendFrom(t, path, "APPENDED"); close(appended) }()
+		} else {
+			close(appended)
 		}
 		_, err := mmap.ReplaceFile(path, []byte(c.old), []byte(c.new), -1, opts...)
 		mmap.SetReplaceHook(nil)
+		<-appended
 		if c.fails {
 			if !errors.Is(err, mmap.ErrFileChanged) {
 				t.Errorf("%s: err = %v, want ErrFileChanged", c.name, err)
