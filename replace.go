@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 )
 
@@ -624,11 +625,29 @@ func createTemp(dir, base string) (*os.File, error) {
 // removeStaleTemps removes the temporary files that replacements of base
 // killed before they finished (SIGKILL, a crash, power loss) left in dir:
 // those no live process holds locked. Each may be as large as the file.
+// Only names os.CreateTemp gives for tempPattern(base), a decimal number
+// in place of the *, are touched: a file of the user's named alike stays.
 func removeStaleTemps(dir, base string) {
-	stale, _ := filepath.Glob(filepath.Join(dir, tempPattern(base)))
-	for _, p := range stale {
-		removeIfStale(p)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
 	}
+	prefix, _, _ := strings.Cut(tempPattern(base), "*")
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if ok && e.Type().IsRegular() && isDecimal(rest) {
+			removeIfStale(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+func isDecimal(s string) bool {
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // keepMetadata gives tmp what the original file src, described by fi, has
