@@ -98,3 +98,28 @@ func TestCLITruncatedWhileReading(t *testing.T) {
 		}
 	}
 }
+
+// TestCLIFIFO: a FIFO given as FILE is refused at once with one error
+// line, whether or not a writer holds it, and its data stays unread.
+func TestCLIFIFO(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := exec.Command("mkfifo", fifo).Run(); err != nil {
+		t.Skip("mkfifo:", err)
+	}
+	for _, args := range [][]string{
+		{"find", fifo, "x"},
+		{"rfind", fifo, "x"},
+		{"cat", fifo},
+		{"replace", fifo, "a", "b"},
+		{"replace", fifo, "a", "bc", "--safe"},
+	} {
+		start := time.Now()
+		r := cli(t, args...)
+		if r.code != 1 || !strings.HasPrefix(r.stderr, "mmap: ") || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("mmap %q: exit %d, stderr %q; want exit 1 and one \"mmap: \" line", args, r.code, r.stderr)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("mmap %q took %v: it waited on the FIFO", args, d)
+		}
+	}
+}
