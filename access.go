@@ -9,8 +9,8 @@ import (
 // At returns the byte at offset i. As in Python, a negative i counts from
 // the end: At(-1) is the last byte. Python: m[i].
 func (m *Map) At(i int) (b byte, err error) {
-	if err := m.rlock(); err != nil {
-		return 0, opError("at", err)
+	if err := m.enter("at"); err != nil {
+		return 0, err
 	}
 	if i < 0 {
 		i += len(m.data)
@@ -27,7 +27,9 @@ func (m *Map) At(i int) (b byte, err error) {
 	defer func() {
 		debug.SetPanicOnFault(old)
 		if r := recover(); r != nil {
+			defer m.mu.RUnlock() // also when faultError re-panics what is not a fault
 			b, err = 0, m.faultError("at", i, r, false)
+			return
 		}
 		m.mu.RUnlock()
 	}()
@@ -37,8 +39,8 @@ func (m *Map) At(i int) (b byte, err error) {
 // ReadAt copies len(p) bytes from offset off into p, as io.ReaderAt. It
 // returns io.EOF when fewer bytes are left. It does not move the cursor.
 func (m *Map) ReadAt(p []byte, off int64) (n int, err error) {
-	if err := m.rlock(); err != nil {
-		return 0, opError("read", err)
+	if err := m.enter("read"); err != nil {
+		return 0, err
 	}
 	if off < 0 || off >= int64(len(m.data)) {
 		m.mu.RUnlock()
@@ -54,8 +56,10 @@ func (m *Map) ReadAt(p []byte, off int64) (n int, err error) {
 	defer func() {
 		debug.SetPanicOnFault(old)
 		if r := recover(); r != nil {
+			defer m.mu.RUnlock()                     // also when faultError re-panics
 			m.faultError("read", int(off), r, false) // re-panics what is not a fault
 			n, err = m.copyGuarded("read", p, src, int(off))
+			return
 		}
 		m.mu.RUnlock()
 	}()
@@ -86,8 +90,10 @@ func (m *Map) WriteAt(p []byte, off int64) (n int, err error) {
 	defer func() {
 		debug.SetPanicOnFault(old)
 		if r := recover(); r != nil {
+			defer m.mu.RUnlock()                      // also when faultError re-panics
 			m.faultError("write", int(off), r, false) // re-panics what is not a fault
 			n, err = m.copyGuarded("write", dst, p, int(off))
+			return
 		}
 		m.mu.RUnlock()
 	}()
@@ -124,8 +130,8 @@ func (m *Map) rlockForWrite(end int) error {
 // Move copies count bytes from offset src to offset dst inside the map;
 // the ranges may overlap. Python: m.move(dest, src, count).
 func (m *Map) Move(dst, src, count int) error {
-	if err := m.rlock(); err != nil {
-		return opError("move", err)
+	if err := m.enter("move"); err != nil {
+		return err
 	}
 	defer m.mu.RUnlock()
 	if m.mode == ReadOnly {

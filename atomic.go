@@ -93,8 +93,8 @@ func view(m *Map, t reflect.Type, off, n int) (unsafe.Pointer, error) {
 	if err := pointerFree(t); err != nil {
 		return nil, opError("view", err)
 	}
-	if err := m.rlock(); err != nil {
-		return nil, opError("view", err)
+	if err := m.enter("view"); err != nil {
+		return nil, err
 	}
 	defer m.mu.RUnlock()
 	size := int(t.Size())

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"syscall"
 	"testing"
 
@@ -77,6 +78,7 @@ func TestBadInputs(t *testing.T) {
 	first := func(_ any, err error) error { return err }
 	first3 := func(_, _ any, err error) error { return err }
 	const maxInt = math.MaxInt
+	var nilRegexp *regexp.Regexp
 
 	for _, tc := range []struct {
 		name string
@@ -123,6 +125,25 @@ func TestBadInputs(t *testing.T) {
 		{"WithGrow ReadOnly", func() error { return mapOf(rwFile, mmap.ReadOnly, mmap.WithGrow()) }, []error{mmap.ErrReadOnly}},
 		{"WithGrow CopyOnWrite", func() error { return mapOf(rwFile, mmap.CopyOnWrite, mmap.WithGrow()) }, []error{mmap.ErrReadOnly}},
 		{"Anonymous negative", func() error { return first(mmap.Anonymous(-1)) }, []error{mmap.ErrRange}},
+
+		// Nil arguments (issue 9 item 10): an error, never a panic.
+		{"FindRegexp nil", func() error { return first(ro.FindRegexp(nil)) }, []error{fs.ErrInvalid}},
+		{"FindRegexp a nil *regexp.Regexp", func() error { return first(ro.FindRegexp(nilRegexp)) }, []error{fs.ErrInvalid}},
+		{"Matches nil", func() error {
+			for _, err := range ro.Matches(nil) {
+				return err
+			}
+			return nil
+		}, []error{fs.ErrInvalid}},
+		{"CountRegexp nil", func() error { return first(ro.CountRegexp(nil)) }, []error{fs.ErrInvalid}},
+		{"CountRegexp a nil *regexp.Regexp", func() error { return first(ro.CountRegexp(nilRegexp)) }, []error{fs.ErrInvalid}},
+		{"CountLinesMatching nil", func() error { return first(ro.CountLinesMatching(nil)) }, []error{fs.ErrInvalid}},
+		{"CountLinesMatching a nil *regexp.Regexp", func() error { return first(ro.CountLinesMatching(nilRegexp)) }, []error{fs.ErrInvalid}},
+		{"Guard nil", func() error { return ro.Guard(nil) }, []error{fs.ErrInvalid}},
+		{"WriteTo nil", func() error { return first(ro.WriteTo(nil)) }, []error{fs.ErrInvalid}},
+		{"WriteTo a nil *os.File", func() error { return first(ro.WriteTo((*os.File)(nil))) }, []error{fs.ErrInvalid}},
+		{"ShareWith nil", func() error { return first(ro.ShareWith(nil)) }, []error{fs.ErrInvalid}},
+		{"ReadLineLimit 0", func() error { return first(ro.ReadLineLimit(0)) }, []error{fs.ErrInvalid}},
 
 		// Methods with arguments out of range.
 		{"ReadAt negative offset", func() error { return first(ro.ReadAt(p, -1)) }, []error{mmap.ErrRange}},

@@ -41,8 +41,8 @@ func (m *Map) Pos() int64 {
 // Read reads up to len(p) bytes at the cursor and moves it, as io.Reader.
 // At the end of the map it returns 0, io.EOF. Python: m.read(n).
 func (m *Map) Read(p []byte) (int, error) {
-	if err := m.rlock(); err != nil {
-		return 0, opError("read", err)
+	if err := m.enter("read"); err != nil {
+		return 0, err
 	}
 	defer m.mu.RUnlock()
 	m.lastRead = 0
@@ -60,8 +60,8 @@ func (m *Map) Read(p []byte) (int, error) {
 // ReadByte reads the byte at the cursor and moves past it; at the end it
 // returns io.EOF. Python: m.read_byte().
 func (m *Map) ReadByte() (byte, error) {
-	if err := m.rlock(); err != nil {
-		return 0, opError("read", err)
+	if err := m.enter("read"); err != nil {
+		return 0, err
 	}
 	defer m.mu.RUnlock()
 	m.lastRead = 0
@@ -80,8 +80,8 @@ func (m *Map) ReadByte() (byte, error) {
 // ReadRune reads the UTF-8 encoded rune at the cursor and moves past it.
 // Invalid UTF-8 reads as utf8.RuneError of size 1, as in bufio.
 func (m *Map) ReadRune() (r rune, size int, err error) {
-	if err := m.rlock(); err != nil {
-		return 0, 0, opError("read", err)
+	if err := m.enter("read"); err != nil {
+		return 0, 0, err
 	}
 	defer m.mu.RUnlock()
 	m.lastRead = 0
@@ -102,8 +102,8 @@ func (m *Map) ReadRune() (r rune, size int, err error) {
 // UnreadByte moves the cursor back one byte after a ReadByte or ReadRune,
 // as io.ByteScanner.
 func (m *Map) UnreadByte() error {
-	if err := m.rlock(); err != nil {
-		return opError("unread", err)
+	if err := m.enter("unread"); err != nil {
+		return err
 	}
 	defer m.mu.RUnlock()
 	if m.lastRead == 0 {
@@ -117,8 +117,8 @@ func (m *Map) UnreadByte() error {
 // UnreadRune moves the cursor back by the rune the last ReadRune read, as
 // io.RuneScanner.
 func (m *Map) UnreadRune() error {
-	if err := m.rlock(); err != nil {
-		return opError("unread", err)
+	if err := m.enter("unread"); err != nil {
+		return err
 	}
 	defer m.mu.RUnlock()
 	if m.lastRead <= 0 {
@@ -134,10 +134,30 @@ var errNothingToUnread = fmt.Errorf("%w: the last call was not a ReadByte or Rea
 // ReadLine returns a copy of the bytes from the cursor up to and including
 // the next '\n', and moves past them. A last line without a newline is
 // returned whole, with a nil error; after it ReadLine returns nil, io.EOF.
-// Python: m.readline().
+// The copy is as long as the line: where lines may be huge (a map without
+// a newline copies all of itself), use ReadLineLimit. Errors are *OpError or
+// *FaultError values. Python: m.readline().
 func (m *Map) ReadLine() ([]byte, error) {
-	if err := m.rlock(); err != nil {
-		return nil, opError("readline", err)
+	return m.readLine("readline", -1)
+}
+
+// ReadLineLimit is ReadLine that reads at most max bytes, as Python's
+// io readline(size) does: a line longer than max comes back in pieces of
+// max bytes, only the last of which ends in '\n'. It looks at and copies
+// at most max bytes, whatever the map holds. max must be at least 1
+// (fs.ErrInvalid). Errors are *OpError or *FaultError values.
+// Python: f.readline(size).
+func (m *Map) ReadLineLimit(max int) ([]byte, error) {
+	if max < 1 {
+		return nil, opError("readline", fmt.Errorf("%w: limit %d", fs.ErrInvalid, max))
+	}
+	return m.readLine("readline", max)
+}
+
+// readLine is ReadLine reading at most limit bytes; limit < 0: no limit.
+func (m *Map) readLine(op string, limit int) ([]byte, error) {
+	if err := m.enter(op); err != nil {
+		return nil, err
 	}
 	defer m.mu.RUnlock()
 	m.lastRead = 0
@@ -145,8 +165,11 @@ func (m *Map) ReadLine() ([]byte, error) {
 		return nil, io.EOF
 	}
 	rest := m.data[m.pos:]
+	if limit >= 0 && limit < len(rest) {
+		rest = rest[:limit]
+	}
 	end := len(rest)
-	if err := m.guard("readline", int(m.pos), func() {
+	if err := m.guard(op, int(m.pos), func() {
 		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
 			end = i + 1
 		}
@@ -154,7 +177,7 @@ func (m *Map) ReadLine() ([]byte, error) {
 		return nil, err
 	}
 	line := make([]byte, end)
-	n, err := m.copyGuarded("readline", line, rest, int(m.pos))
+	n, err := m.copyGuarded(op, line, rest, int(m.pos))
 	m.pos += int64(n)
 	return line[:n], err
 }
@@ -165,8 +188,8 @@ func (m *Map) ReadLine() ([]byte, error) {
 // else is an ErrRange error that leaves the cursor where it was.
 // Python: m.seek(pos, whence).
 func (m *Map) Seek(offset int64, whence int) (int64, error) {
-	if err := m.rlock(); err != nil {
-		return 0, opError("seek", err)
+	if err := m.enter("seek"); err != nil {
+		return 0, err
 	}
 	defer m.mu.RUnlock()
 	m.lastRead = 0 // a failed Seek too is a call after which nothing can be unread
@@ -231,8 +254,11 @@ func (m *Map) writeCursor(p []byte) (int, error) {
 // uses it. A fault while w reads the memory is returned as a *FaultError.
 // w must not call Close or Resize on this Map.
 func (m *Map) WriteTo(w io.Writer) (int64, error) {
-	if err := m.rlock(); err != nil {
+	if err := nilArg("io.Writer", w); err != nil {
 		return 0, opError("write to", err)
+	}
+	if err := m.enter("write to"); err != nil {
+		return 0, err
 	}
 	defer m.mu.RUnlock()
 	m.lastRead = 0
@@ -248,7 +274,7 @@ func (m *Map) WriteTo(w io.Writer) (int64, error) {
 		m.pos += int64(n)
 		total += int64(n)
 		if werr != nil {
-			if isBadAddress(werr) {
+			if kindOf(werr) == errBadAddress {
 				// w handed the memory to the kernel (an *os.File), which
 				// met a page it could not read: the same fault.
 				return total, m.kernelFault("write to", int(m.pos))

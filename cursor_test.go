@@ -3,6 +3,7 @@ package mmap_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"strings"
@@ -210,7 +211,9 @@ func TestFindPython(t *testing.T) {
 		{"one", []int{1, -1}, 8, 8},
 		{"one", []int{1, -2}, -1, -1},
 		{"one", []int{0, -2}, 0, 0},
-		{"", []int{13, 12}, 12, 12},
+		{"", []int{13, 12}, -1, -1}, // issue 9 item 1: Python's bytes.find
+		{"", []int{12, 12}, 12, 12},
+		{"", []int{12}, 12, 12},
 		{"", []int{5, 3}, -1, -1},
 		{"", nil, 0, 12},
 		{"", []int{-100, 100}, 0, 12},
@@ -272,13 +275,14 @@ func TestFindMatchesModel(t *testing.T) {
 // clamp the bounds Python-style, then search the slice.
 func pythonFind(data, sub string, start, end int, last bool) int {
 	n := len(data)
+	// CPython's ADJUST_INDICES: end is lowered to n, start is not.
 	clamp := func(i int) int {
 		if i < 0 {
 			i = max(i+n, 0)
 		}
-		return min(i, n)
+		return i
 	}
-	start, end = clamp(start), clamp(end)
+	start, end = clamp(start), min(clamp(end), n)
 	if end-start < len(sub) {
 		return -1
 	}
@@ -292,4 +296,34 @@ func pythonFind(data, sub string, start, end int, last bool) int {
 		return -1
 	}
 	return i + start
+}
+
+// Issue 9 item 8: ReadLineLimit bounds what a line costs, as Python's
+// readline(size) and bufio.Reader do; a map without a newline gives pieces
+// of the limit, not a copy of all of itself.
+func TestReadLineLimit(t *testing.T) {
+	m := anonWith(t, "abc\ndefgh")
+	var got []string
+	for {
+		l, err := m.ReadLineLimit(2)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, string(l))
+	}
+	if want := []string{"ab", "c\n", "de", "fg", "h"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("ReadLineLimit(2) pieces %q, want %q", got, want)
+	}
+	big, err := mmap.Anonymous(64 << 20) // zeros: no newline at all
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer big.Close()
+	l, err := big.ReadLineLimit(4096)
+	if err != nil || len(l) != 4096 || cap(l) != 4096 || big.Pos() != 4096 {
+		t.Fatalf("ReadLineLimit(4096) of a map without newlines: %d bytes (cap %d), %v, Pos %d", len(l), cap(l), err, big.Pos())
+	}
 }

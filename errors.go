@@ -4,39 +4,65 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"reflect"
 	"strconv"
-	"strings"
 )
 
-// Errors returned by this package. Every error a method returns wraps one of
-// these, fs.ErrClosed, fs.ErrInvalid, or an operating-system error, so that
-// callers can test it with errors.Is; memory faults are *FaultError values
-// that callers can also take apart with errors.As.
+// The error model, as package os has one: every error a function of this
+// package returns is one of three types, and wraps one of the sentinels
+// below, fs.ErrClosed, fs.ErrInvalid, fs.ErrPermission, or an
+// operating-system error, so that callers can test it with errors.Is:
+//
+//   - *fs.PathError from the functions that take a path or a file (Open,
+//     OpenFile, MapFile, FindInFile, CountInFile, ReplaceFile ...), with the
+//     path, as os.Open returns;
+//   - *OpError from a method of a Map: the method and the cause;
+//   - *FaultError from any of them when mapped memory could not be read or
+//     written.
+//
+// The sentinels' own texts carry no "mmap: " prefix: the error around them
+// names the package once.
 var (
 	// ErrReadOnly is returned by methods that would modify a ReadOnly map,
 	// or resize a map whose changes never reach a file (CopyOnWrite).
-	ErrReadOnly = errors.New("mmap: map is read-only")
+	ErrReadOnly = errors.New("map is read-only")
 
 	// ErrRange is returned when an offset, length, position or count falls
 	// outside the map or the file, or does not fit in an int. Writing past
 	// the end of a map is an ErrRange error, never a short write, unless the
 	// map was opened WithGrow.
-	ErrRange = errors.New("mmap: out of range")
+	ErrRange = errors.New("out of range")
 
 	// ErrNotMappable is returned for files that cannot be memory-mapped:
 	// directories, FIFOs, sockets, and pseudo files such as those in /proc
 	// whose size reads as zero.
-	ErrNotMappable = errors.New("mmap: file cannot be memory-mapped")
+	ErrNotMappable = errors.New("file cannot be memory-mapped")
 
 	// ErrFault is wrapped by a *FaultError when mapped memory could not be
 	// read or written: an I/O error beneath the map, or a file that shrank.
-	ErrFault = errors.New("mmap: memory fault")
+	ErrFault = errors.New("memory fault")
 
 	// ErrTruncated is wrapped by a *FaultError when the memory fault came
 	// from a file that is now shorter than the map: another process
 	// truncated it.
-	ErrTruncated = errors.New("mmap: file truncated under the map")
+	ErrTruncated = errors.New("file truncated under the map")
 )
+
+// OpError is the error of a Map method that failed for a reason other than
+// a memory fault: the method, and the cause, which wraps fs.ErrClosed (the
+// Map was closed), fs.ErrInvalid (a nil or zero Map, or a bad argument),
+// ErrRange, ErrReadOnly or an operating-system error. It is to a Map what
+// *fs.PathError is to an *os.File.
+type OpError struct {
+	Op  string // the method, such as "find" or "resize"
+	Err error
+}
+
+// Error returns "mmap: op: cause".
+func (e *OpError) Error() string { return "mmap: " + e.Op + ": " + e.Err.Error() }
+
+// Unwrap returns e.Err, for errors.Is and errors.As.
+func (e *OpError) Unwrap() error { return e.Err }
 
 // FaultError reports a memory fault (SIGBUS or SIGSEGV on Unix,
 // EXCEPTION_IN_PAGE_ERROR on Windows) caught while one of this package's
@@ -64,7 +90,7 @@ type FaultError struct {
 
 // Error returns a one-line message: the method, the offset, and the cause.
 func (e *FaultError) Error() string {
-	return "mmap: " + e.Op + " at offset " + strconv.FormatInt(e.Offset, 10) + ": " + errText(e.Err)
+	return "mmap: " + e.Op + " at offset " + strconv.FormatInt(e.Offset, 10) + ": " + e.Err.Error()
 }
 
 // Unwrap returns e.Err, so that errors.Is(err, ErrTruncated) and
@@ -75,51 +101,35 @@ func (e *FaultError) Unwrap() error { return e.Err }
 // Err is the more specific ErrTruncated.
 func (e *FaultError) Is(target error) bool { return target == ErrFault }
 
-// errText strips the package prefix from a sentinel error so messages do not
-// read "mmap: ...: mmap: ...".
-func errText(err error) string {
-	s := err.Error()
-	if len(s) > 6 && s[:6] == "mmap: " {
-		return s[6:]
-	}
-	return s
-}
-
-// opError describes a failed method call: "mmap: op: reason", wrapping err.
+// opError is the error of method op: err itself when it is a *FaultError
+// (which names the method already), else an *OpError.
 func opError(op string, err error) error {
-	return &opErr{op: op, err: err}
+	if _, ok := err.(*FaultError); ok {
+		return err
+	}
+	return &OpError{Op: op, Err: err}
 }
-
-type opErr struct {
-	op  string
-	err error
-}
-
-func (e *opErr) Error() string { return "mmap: " + e.op + ": " + errText(e.err) }
-func (e *opErr) Unwrap() error { return e.err }
 
 // rangeErr is an ErrRange with the numbers that caused it.
 func rangeErr(format string, args ...any) error {
-	return wrapf("%w: "+format, append([]any{ErrRange}, args...)...)
+	return fmt.Errorf("%w: "+format, append([]any{ErrRange}, args...)...)
 }
 
-// wrapf is fmt.Errorf for messages that wrap this package's sentinel
-// errors, less the sentinels' "mmap: " prefix: the *fs.PathError or method
-// error around the message names the package already, and "mmap: mmap
-// /tmp: mmap: out of range" says it three times.
-func wrapf(format string, args ...any) error {
-	err := fmt.Errorf(format, args...)
-	return &wrapped{msg: strings.ReplaceAll(err.Error(), "mmap: ", ""), err: err}
+// nilArg returns the cause for a nil argument what (a nil interface, or
+// one holding a nil pointer or func), or nil.
+func nilArg(what string, v any) error {
+	if v == nil {
+		return fmt.Errorf("%w: nil %s", fs.ErrInvalid, what)
+	}
+	switch r := reflect.ValueOf(v); r.Kind() {
+	case reflect.Pointer, reflect.Func, reflect.Map, reflect.Chan, reflect.Interface:
+		if r.IsNil() {
+			return fmt.Errorf("%w: nil %s", fs.ErrInvalid, what)
+		}
+	}
+	return nil
 }
 
-type wrapped struct {
-	msg string
-	err error
-}
-
-func (e *wrapped) Error() string { return e.msg }
-func (e *wrapped) Unwrap() error { return e.err }
-
-// errNilMap is returned by every method called on a nil or zero Map, as
-// os.File does for a nil *File.
-var errNilMap = fmt.Errorf("mmap: nil Map: %w", fs.ErrInvalid)
+// errNilMap is the cause for every method called on a nil or zero Map, as
+// os.File has one for a nil *File.
+var errNilMap = fmt.Errorf("nil Map: %w", fs.ErrInvalid)

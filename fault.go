@@ -35,14 +35,10 @@ func (m *Map) guardCaller(op string, off int, fn func(), strict bool) (err error
 // inside this map: a nil dereference in a Guard callback is the caller's
 // bug, not a truncated file.
 func (m *Map) faultError(op string, off int, r any, strict bool) error {
-	f, ok := r.(interface {
-		runtime.Error
-		Addr() uintptr
-	})
+	addr, ok := faultAddr(r)
 	if !ok {
 		panic(r)
 	}
-	addr := f.Addr()
 	base := uintptr(0)
 	if len(m.data) > 0 {
 		base = uintptr(unsafePointer(m.data))
@@ -59,6 +55,20 @@ func (m *Map) faultError(op string, off int, r any, strict bool) error {
 		e.Err = ErrTruncated
 	}
 	return e
+}
+
+// faultAddr returns the address of the memory fault r, a recovered panic,
+// or false when r is not a memory fault. Tests replace it to reach the
+// path where a method re-panics.
+var faultAddr = func(r any) (uintptr, bool) {
+	f, ok := r.(interface {
+		runtime.Error
+		Addr() uintptr
+	})
+	if !ok {
+		return 0, false
+	}
+	return f.Addr(), true
 }
 
 // shrunk reports whether the file is now shorter than the map.
@@ -105,19 +115,10 @@ func (m *Map) sysFault(op string, off int, err error) error {
 	if cut, ok := m.fileEndsBefore(len(m.data)); ok {
 		return &FaultError{Op: op, Offset: int64(max(cut, off)), Err: ErrTruncated}
 	}
-	if isBadAddress(err) {
+	if kindOf(err) == errBadAddress {
 		return m.kernelFault(op, off)
 	}
 	return err
-}
-
-// asFault returns err as it is when it is a *FaultError, which names its
-// method already, as every method returns one; otherwise opError(op, err).
-func asFault(op string, err error) error {
-	if fe, ok := err.(*FaultError); ok {
-		return fe
-	}
-	return opError(op, err)
 }
 
 // copyGuarded copies src into dst, one of which is the map from offset off
@@ -178,8 +179,11 @@ func (m *Map) firstFaultingPage(op string, from, to int) int {
 // the Map open: Close and Resize wait until fn returns, so fn must not call
 // them. Faults outside the mapping, and other panics, are not caught.
 func (m *Map) Guard(fn func(b []byte) error) (err error) {
-	if err := m.rlock(); err != nil {
-		return opError("guard", err)
+	if fn == nil {
+		return opError("guard", nilArg("func", nil))
+	}
+	if err := m.enter("guard"); err != nil {
+		return err
 	}
 	defer m.mu.RUnlock()
 	if gerr := m.guardCaller("guard", 0, func() { err = fn(m.data) }, true); gerr != nil {

@@ -24,25 +24,9 @@ func adviceFlag(a Advice) (int, bool) {
 	return 0, false
 }
 
-// remap has no mremap to call here: it maps the new size afresh and, for
-// anonymous memory, copies the old contents over before unmapping them.
+// remap: these systems have no mremap.
 func (r *region) remap(f *os.File, off int64, size int, mode Mode) error {
-	var next region
-	var err error
-	if f == nil {
-		next, err = mapAnonymous(size)
-		if err == nil {
-			copy(next.bytes(0, size), r.bytes(0, min(size, r.size)))
-		}
-	} else {
-		next, err = mapFile(f, off, size, mode)
-	}
-	if err != nil {
-		return err
-	}
-	r.unmap()
-	*r = next
-	return nil
+	return r.remapByCopy(f, off, size, mode)
 }
 
 // syncFile makes a flush durable: msync alone leaves data in the drive's

@@ -27,7 +27,10 @@ func (r *region) remap(f *os.File, off int64, size int, mode Mode) error {
 func syncFile(f *os.File) error            { return errors.ErrUnsupported }
 func dupFile(f *os.File) (*os.File, error) { return nil, errors.ErrUnsupported }
 
-func isBadAddress(err error) bool            { return false }
+func kindOf(err error) errKind { return errOther }
+
+const remapCopiesFirst = true
+
 func probeEmpty(f *os.File, mode Mode) error { return errors.ErrUnsupported }
 
 func openForMap(path string, write bool) (*os.File, error) {

@@ -75,9 +75,22 @@ func dupFile(f *os.File) (*os.File, error) {
 	return os.NewFile(uintptr(fd), f.Name()), nil
 }
 
-// isBadAddress reports whether err is the error a system call returns when
-// a buffer it was given, here mapped memory, could not be read (EFAULT).
-func isBadAddress(err error) bool { return errors.Is(err, unix.EFAULT) }
+func kindOf(err error) errKind {
+	switch {
+	case errors.Is(err, unix.EFAULT):
+		return errBadAddress
+	case errors.Is(err, unix.ENODEV):
+		return errNoDevice
+	case errors.Is(err, unix.EFBIG):
+		return errTooLarge
+	case errors.Is(err, unix.EINVAL):
+		return errInvalid
+	}
+	return errOther
+}
+
+// remapCopiesFirst: a file may change size under a Unix mapping.
+const remapCopiesFirst = true
 
 // probeEmpty tells a real empty file from a pseudo file (/proc, /sys) that
 // reports size 0 yet has contents and cannot be mapped: POSIX lets a map

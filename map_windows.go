@@ -3,6 +3,7 @@ package mmap
 import (
 	"errors"
 	"os"
+	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -75,27 +76,14 @@ func (r region) unlock(off, n int) error {
 	return windows.VirtualUnlock(uintptr(r.addr)+uintptr(off), uintptr(n))
 }
 
-// remap unmaps and maps again: a view cannot change size, and the file
-// cannot be truncated while a view of it exists.
+// remap unmaps and maps again: a view cannot change size.
 func (r *region) remap(f *os.File, off int64, size int, mode Mode) error {
-	if f == nil {
-		next, err := mapAnonymous(size)
-		if err != nil {
-			return err
-		}
-		copy(next.bytes(0, size), r.bytes(0, min(size, r.size)))
-		r.unmap()
-		*r = next
-		return nil
-	}
-	r.unmap()
-	next, err := mapFile(f, off, size, mode)
-	if err != nil {
-		return err
-	}
-	*r = next
-	return nil
+	return r.remapByCopy(f, off, size, mode)
 }
+
+// remapCopiesFirst is false: the file cannot be resized while a view of it
+// exists, so the old view goes first.
+const remapCopiesFirst = false
 
 // syncFile makes a flush durable: FlushViewOfFile only hands the pages to
 // the cache manager; FlushFileBuffers on the map's own handle writes them.
@@ -116,9 +104,19 @@ func dupFile(f *os.File) (*os.File, error) {
 	return os.NewFile(uintptr(h), f.Name()), nil
 }
 
-// isBadAddress reports whether err is the error a system call returns when
-// a buffer it was given, here mapped memory, could not be read.
-func isBadAddress(err error) bool { return errors.Is(err, windows.ERROR_NOACCESS) }
+func kindOf(err error) errKind {
+	switch {
+	case errors.Is(err, windows.ERROR_NOACCESS):
+		return errBadAddress
+	case errors.Is(err, syscall.ENODEV):
+		return errNoDevice
+	case errors.Is(err, syscall.EFBIG):
+		return errTooLarge
+	case errors.Is(err, syscall.EINVAL):
+		return errInvalid
+	}
+	return errOther
+}
 
 // probeEmpty has nothing to tell apart on Windows, which has no pseudo files
 // and refuses to map any empty file.

@@ -9,6 +9,10 @@
 // to a ReadOnly map ErrReadOnly, and a page that faults because another
 // process truncated the file a *FaultError matching ErrTruncated.
 //
+// Errors have one of three types, as in package os (see errors.go): the
+// functions that take a path or a file return *fs.PathError, the methods of
+// a Map return *OpError, and a memory fault anywhere is a *FaultError.
+//
 // The methods that work on offsets (At, ReadAt, WriteAt, Find, RFind, Move,
 // Flush, Advise, Guard, Len, Size, Bytes) are safe for concurrent use, also
 // with Close and Resize, which wait for them. The cursor methods (Read,
@@ -18,14 +22,13 @@
 package mmap
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"math"
 	"os"
 	"runtime"
 	"sync"
-	"syscall"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -44,14 +47,15 @@ var AllocationGranularity = allocationGranularity()
 type Map struct {
 	// mu is held shared by every method that touches the mapping and
 	// exclusively by Close and Resize, which unmap or move it.
-	mu     sync.RWMutex
-	closed bool
-	data   []byte     // the caller's view: res.reg without the alignment slack
-	res    *resources // what Close, or the GC cleanup, releases
-	off    int64      // file offset of data[0]
-	mode   Mode
-	grow   bool // writes past the end grow the file
-	pos    int64
+	mu      sync.RWMutex
+	closing atomic.Bool // set when Close starts, before it waits for mu
+	closed  bool
+	data    []byte     // the caller's view: res.reg without the alignment slack
+	res     *resources // what Close, or the GC cleanup, releases
+	off     int64      // file offset of data[0]
+	mode    Mode
+	grow    bool // writes past the end grow the file
+	pos     int64
 	// lastRead says what UnreadByte and UnreadRune may undo: -1 after
 	// ReadByte, the rune's size after ReadRune, 0 after anything else.
 	lastRead int
@@ -157,13 +161,13 @@ func mapFile1(f *os.File, mode Mode, o options, owned bool) (*Map, error) {
 		return nil, err
 	}
 	if ft := fi.Mode().Type(); ft&(fs.ModeDir|fs.ModeNamedPipe|fs.ModeSocket) != 0 {
-		return nil, wrapf("%w: %s is not a regular file or device", ErrNotMappable, fileKind(ft))
+		return nil, fmt.Errorf("%w: %s is not a regular file or device", ErrNotMappable, fileKind(ft))
 	}
 	size := fi.Size()
 	length := o.length
 	if length <= 0 { // Python: length 0 maps the rest of the file
 		if !fi.Mode().IsRegular() {
-			return nil, wrapf("%w: a device has no size: give WithLength", ErrNotMappable)
+			return nil, fmt.Errorf("%w: a device has no size: give WithLength", ErrNotMappable)
 		}
 		if o.offset > size {
 			return nil, rangeErr("offset %d past the end of the %d-byte file", o.offset, size)
@@ -179,10 +183,10 @@ func mapFile1(f *os.File, mode Mode, o options, owned bool) (*Map, error) {
 		}
 		if err := f.Truncate(end); err != nil {
 			switch {
-			case errors.Is(err, syscall.EINVAL): // the length is valid: f is not open for writing
+			case kindOf(err) == errInvalid: // the length is valid: f is not open for writing
 				err = fmt.Errorf("%w: WithGrow needs a file open for writing: %w", fs.ErrPermission, err)
-			case errors.Is(err, syscall.EFBIG):
-				err = wrapf("%w: range [%d, %d) ends past the largest file possible: %w", ErrRange, o.offset, end, err)
+			case kindOf(err) == errTooLarge:
+				err = fmt.Errorf("%w: range [%d, %d) ends past the largest file possible: %w", ErrRange, o.offset, end, err)
 			}
 			return nil, err
 		}
@@ -205,15 +209,15 @@ func mapFile1(f *os.File, mode Mode, o options, owned bool) (*Map, error) {
 		if size == 0 && fi.Mode().IsRegular() {
 			if err := probeEmpty(dup, mode); err != nil {
 				res.release()
-				return nil, wrapf("%w (a pseudo file?): %w", ErrNotMappable, err)
+				return nil, fmt.Errorf("%w (a pseudo file?): %w", ErrNotMappable, err)
 			}
 		}
 	} else {
 		res.reg, err = mapFile(dup, aligned, slack+int(length), mode)
 		if err != nil {
 			res.release()
-			if errors.Is(err, syscall.ENODEV) {
-				err = wrapf("%w: %w", ErrNotMappable, err)
+			if kindOf(err) == errNoDevice {
+				err = fmt.Errorf("%w: %w", ErrNotMappable, err)
 			}
 			return nil, err
 		}
@@ -286,13 +290,34 @@ func (m *Map) applyOptions(o options) error {
 	return nil
 }
 
+// enter is the preamble of every method that touches the mapping: it
+// checks the Map, takes the shared lock, and returns the error already
+// wrapped with op (an *OpError). When it returns nil the caller must call
+// m.mu.RUnlock, usually deferred.
+func (m *Map) enter(op string) error {
+	if err := m.rlock(); err != nil {
+		return &OpError{Op: op, Err: err}
+	}
+	return nil
+}
+
 // rlock takes the shared lock for a method that touches the mapping, and
-// reports a nil or closed Map.
+// reports a nil, zero or closed Map.
 func (m *Map) rlock() error {
 	if m == nil {
 		return errNilMap
 	}
-	m.mu.RLock()
+	if !m.mu.TryRLock() {
+		// Close or Resize holds the lock or waits for it, and a waiting
+		// writer blocks new readers. A Close is refused at once: a call
+		// nested in a call that holds the Map open (a FindAll loop body, a
+		// Guard callback) would otherwise wait for a Close that waits for
+		// it (issue 9 item 7).
+		if m.closing.Load() {
+			return fs.ErrClosed
+		}
+		m.mu.RLock()
+	}
 	if m.closed || m.res == nil {
 		m.mu.RUnlock()
 		if m.res == nil { // a zero Map, not made by this package
@@ -308,17 +333,24 @@ func (m *Map) rlock() error {
 // calls after the first return nil. Slices from Bytes must not be used after
 // Close; every method returns an error matching fs.ErrClosed.
 //
-// Close must not be called from inside a Guard callback of the same Map,
-// which holds the Map open: it would wait forever.
+// From the moment Close is called, methods called in other goroutines,
+// and methods nested in a call that holds the Map open (a FindAll, Lines or
+// Matches loop body, a Guard callback), return an error matching
+// fs.ErrClosed at once; Close returns after the outer call ends. Close
+// itself must not be called from inside such a loop body or callback of
+// the same Map: it would wait for itself.
+//
+// Errors are *OpError values.
 func (m *Map) Close() error {
 	if m == nil {
-		return errNilMap
+		return opError("close", errNilMap)
 	}
+	if m.res == nil { // a zero Map, not made by this package
+		return opError("close", errNilMap)
+	}
+	m.closing.Store(true) // before Lock: see rlock
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.res == nil { // a zero Map, not made by this package
-		return errNilMap
-	}
 	if m.closed {
 		return nil
 	}
@@ -387,8 +419,8 @@ func (m *Map) Offset() int64 {
 // when the map covers part of the file or the file changed size; for an
 // anonymous map it returns Len. Python: m.size().
 func (m *Map) Size() (int64, error) {
-	if err := m.rlock(); err != nil {
-		return 0, opError("size", err)
+	if err := m.enter("size"); err != nil {
+		return 0, err
 	}
 	defer m.mu.RUnlock()
 	if m.res.file == nil {
@@ -402,5 +434,5 @@ func (m *Map) Size() (int64, error) {
 }
 
 var (
-	errGrowReadOnly = wrapf("%w: WithGrow needs a ReadWrite map", ErrReadOnly)
+	errGrowReadOnly = fmt.Errorf("%w: WithGrow needs a ReadWrite map", ErrReadOnly)
 )

@@ -2,12 +2,13 @@ package mmap
 
 import (
 	"bytes"
-	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"math"
 	"sync"
-	"syscall"
+
+	"github.com/mmapkit/mmap/internal/scan"
 )
 
 // oneShotMmapMin is the file size from which FindInFile and CountInFile map
@@ -130,15 +131,11 @@ func CountInFile(path string, sub []byte) (int, error) {
 			// Greedy from skip, where the last match of the previous
 			// window ended; report how far the last match here runs.
 			end := skip
-			for i := skip; ; {
-				j := bytes.Index(w[i:], sub)
-				if j < 0 {
-					break
-				}
+			scan.Each(w, sub, skip, func(i int) bool {
 				total++
-				i += j + len(sub)
-				end = i
-			}
+				end = i + len(sub)
+				return true
+			})
 			return end, false
 		})
 	}
@@ -180,7 +177,7 @@ func checkScannable(path string, mode fs.FileMode) error {
 	case t&fs.ModeCharDevice == 0:
 		kind = "not a regular file"
 	}
-	return &fs.PathError{Op: "search", Path: path, Err: wrapf("%w: %s", ErrNotMappable, kind)}
+	return &fs.PathError{Op: "search", Path: path, Err: fmt.Errorf("%w: %s", ErrNotMappable, kind)}
 }
 
 // scan runs mapped on a map of the file when it is large, and otherwise
@@ -189,9 +186,9 @@ func checkScannable(path string, mode fs.FileMode) error {
 // before, so every occurrence lies wholly in exactly one window. window
 // gets the window, the file offset of its first byte and the offset in it
 // where matching may start (after the previous window's last match), and
-// returns how far its own last match runs and whether to stop. A file too
-// large for the address space (ErrRange, ENOMEM from mmap) is read in
-// windows too.
+// returns how far its own last match runs and whether to stop. A file that
+// cannot be mapped here (too large for the address space, a file system
+// without mmap) is read in windows too.
 func (s *scanSource) scan(sub []byte, mapped func(*Map) error, window func(w []byte, base int64, skip int) (int, bool)) error {
 	if s.trustSize() {
 		m, err := s.mapFile()
@@ -199,9 +196,9 @@ func (s *scanSource) scan(sub []byte, mapped func(*Map) error, window func(w []b
 			defer m.Close()
 			return mapped(m)
 		}
-		if !errors.Is(err, ErrNotMappable) && !errors.Is(err, ErrRange) && !errors.Is(err, syscall.ENOMEM) && !errors.Is(err, errors.ErrUnsupported) {
-			return err
-		}
+		// Too large for the address space (ErrRange, ENOMEM), a file
+		// system that cannot map (ErrNotMappable), a port without maps:
+		// the read loop reads any file a map would.
 	}
 	keep := max(len(sub)-1, 0)
 	pre := oneShotPre

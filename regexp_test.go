@@ -7,8 +7,11 @@ import (
 	"math/rand"
 	"os/exec"
 	"regexp"
+	"runtime"
+	"runtime/metrics"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mmapkit/mmap"
 )
@@ -19,6 +22,7 @@ var srchPatterns = []string{
 	`a+`, `x*`, `b*`, `ab`, `\bab\b`, `\Bb`, `(?m)^a`, `(?m)b$`, `(?m)^$`, `^a`, `a$`, `\Aa`, `b\z`,
 	`(?s)a.b`, `a.b`, `[^a]+`, `[^\n]+`, `\s+`, `\S+`, `\w{2}`, `\W`, `(?i)AB`, `a|`, ``, `\n`, `a\nb`,
 	`[a-c]{2,3}`, `(a|b)(b|c)*`, `\b[a-z]{3}\b`, `.`, `.*`, `(?m)^.*$`, `\x0a`, `[[:space:]]`, `\pC`,
+	`(?s)x*`, `[^b]*`, `(?s).{2}`, `\n*$`, `é*`,
 }
 
 func modelLinesMatching(re *regexp.Regexp, data []byte) int {
@@ -39,7 +43,7 @@ func TestRegexpAgainstFindAllIndex(t *testing.T) {
 			}
 			r := rand.New(rand.NewSource(int64(block)))
 			for iter := 0; iter < 60; iter++ {
-				data := srchRandom(r, r.Intn(120), "abc \n\n\r")
+				data := srchRandom(r, r.Intn(120), "abc \n\n\r\xc3\xa9")
 				if iter == 0 {
 					data = nil
 				}
@@ -139,7 +143,8 @@ print(json.dumps([len(re.findall(p.encode(), d["text"].encode())) for p in d["pa
 	}
 }
 
-// Find and RFind with bounds against CPython's mmap.find and mmap.rfind,
+// Find and RFind with bounds against CPython's bytes.find and bytes.rfind
+// (mmap.find follows them since 3.15; the local python3 may be older),
 // over every start and end in range(-n-1, n+2), and the same without end.
 func TestSearchCPython(t *testing.T) {
 	py, err := exec.LookPath("python3")
@@ -160,9 +165,9 @@ for h in d["hay"]:
     for s in d["subs"]:
         s = s.encode()
         for i in range(-n-1, n+2):
-            res.append([m.find(s, i), m.rfind(s, i)])
+            res.append([b.find(s, i), b.rfind(s, i)])
             for j in range(-n-1, n+2):
-                res.append([m.find(s, i, j), m.rfind(s, i, j)])
+                res.append([b.find(s, i, j), b.rfind(s, i, j)])
 print(json.dumps(res))
 `
 	in, _ := json.Marshal(map[string]any{"hay": hay, "subs": subs})
@@ -226,4 +231,59 @@ func srchText(n int) []byte {
 		book = append(book, book...)
 	}
 	return book[:n]
+}
+
+// heapGrowth runs fn and returns by how much the heap's objects grew
+// above what they were before it, at the most, sampled every 100 µs.
+func heapGrowth(fn func()) int {
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() int { metrics.Read(sample); return int(sample[0].Value.Uint64()) }
+	base := read()
+	peak := base
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			peak = max(peak, read())
+			select {
+			case <-stop:
+				return
+			case <-time.After(100 * time.Microsecond):
+			}
+		}
+	}()
+	fn()
+	close(stop)
+	<-done
+	return peak - base
+}
+
+// Issue 9 item 8: a pattern that can match '\n' (so the map cannot be cut
+// at newlines) is matched one match at a time, not through one
+// FindAllIndex over the map, which held about 25 bytes per byte of map.
+func TestRegexpMemoryBounded(t *testing.T) {
+	data := bytes.Repeat([]byte("a\n"), 2<<20) // 4 MiB, 2 Mi matches
+	m := srchMap(t, data)
+	re := regexp.MustCompile(`(?s)a.`)
+	grew := heapGrowth(func() {
+		if n, err := m.CountRegexp(re); err != nil || n != 2<<20 {
+			t.Errorf("CountRegexp = %d, %v", n, err)
+		}
+		k := 0
+		for _, err := range m.Matches(re) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			k++
+		}
+		if k != 2<<20 {
+			t.Errorf("Matches: %d matches", k)
+		}
+	})
+	if grew > 4*len(data) {
+		t.Fatalf("the heap grew by %d MiB for a %d MiB map", grew>>20, len(data)>>20)
+	}
+	t.Logf("the heap grew by %.1f MiB for a %d MiB map", float64(grew)/(1<<20), len(data)>>20)
 }

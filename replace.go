@@ -8,8 +8,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
+
+	"github.com/mmapkit/mmap/internal/scan"
 )
 
 // Replace replaces, in place, the first n non-overlapping occurrences of old
@@ -31,8 +34,8 @@ func (m *Map) Replace(old, new []byte, n int) (int, error) {
 	if len(old) == 0 {
 		return 0, opError(op, errEmptyOld)
 	}
-	if err := m.rlock(); err != nil {
-		return 0, opError(op, err)
+	if err := m.enter(op); err != nil {
+		return 0, err
 	}
 	defer m.mu.RUnlock()
 	if m.mode == ReadOnly {
@@ -50,11 +53,11 @@ const replaceWindow = 1 << 20
 
 func (m *Map) replaceSame(op string, old, new []byte, n int) (int, error) {
 	data := m.data
-	if n < 0 && len(data) >= countParallelThreshold && workers() > 1 {
-		// Find every occurrence on every core, then write window by window
-		// on this goroutine, so that a fault still means "replaced up to
-		// here".
-		pos, err := m.positionsParallel(op, old)
+	if n < 0 && len(data) >= tuning.CountParallel && runtime.GOMAXPROCS(0) > 1 {
+		// Find every occurrence (on every core), then write window by
+		// window on this goroutine, so that a fault still means "replaced
+		// up to here".
+		pos, err := scan.Positions(&tuning, m.scanGuard(op), data, old, -1)
 		if err != nil {
 			return 0, err
 		}
@@ -80,15 +83,11 @@ func (m *Map) replaceSame(op string, old, new []byte, n int) (int, error) {
 		pos = pos[:0]
 		next := ws
 		err := m.guard(op, ws, func() {
-			s := data[:min(we+len(old)-1, len(data))]
-			for n < 0 || done+len(pos) < n {
-				j := bytes.Index(s[next:], old)
-				if j < 0 {
-					break
-				}
-				pos = append(pos, next+j)
-				next += j + len(old)
-			}
+			scan.Each(data[:min(we+len(old)-1, len(data))], old, next, func(i int) bool {
+				pos = append(pos, i)
+				next = i + len(old)
+				return n < 0 || done+len(pos) < n
+			})
 		})
 		if err != nil {
 			return done, err
@@ -278,87 +277,13 @@ func (m *Map) countUpTo(sub []byte, n int) (int, error) {
 }
 
 // positions returns the offsets of the first n (all if n < 0)
-// non-overlapping occurrences of sub. All of them in a large map are found
-// on every core: where the occurrences are dense (" the " every 115 bytes
-// of a book) the scan is most of a replacement's cost.
+// non-overlapping occurrences of sub.
 func (m *Map) positions(op string, sub []byte, n int) ([]int, error) {
-	if err := m.rlock(); err != nil {
-		return nil, opError(op, err)
+	if err := m.enter(op); err != nil {
+		return nil, err
 	}
 	defer m.mu.RUnlock()
-	if n < 0 && len(m.data) >= countParallelThreshold && workers() > 1 {
-		return m.positionsParallel(op, sub)
-	}
-	var pos []int
-	data := m.data
-	next := 0
-	err := m.guard(op, 0, func() {
-		for n < 0 || len(pos) < n {
-			j := bytes.Index(data[next:], sub)
-			if j < 0 {
-				return
-			}
-			pos = append(pos, next+j)
-			next += j + len(sub)
-		}
-	})
-	return pos, err
-}
-
-// positionsParallel finds, block by block on every core, the occurrences a
-// scan from each block's start sees, then stitches them from the left: a
-// block's list is the true one when the previous block's last occurrence
-// ends before the block's first; otherwise that block alone is scanned
-// again from where the previous occurrence ends.
-func (m *Map) positionsParallel(op string, sub []byte) ([]int, error) {
-	end := len(m.data)
-	size, nb := blocks(0, end, workers())
-	found := make([][]int, nb)
-	errs := make([]error, nb)
-	eachBlock(nb, func(k int) {
-		bs := k * size
-		found[k], errs[k] = m.scanPositions(op, sub, bs, min(bs+size, end))
-	})
-	var pos []int
-	resume := 0 // where a scan from the left would look next
-	for k, p := range found {
-		if errs[k] != nil {
-			return nil, errs[k]
-		}
-		if len(p) > 0 && p[0] < resume {
-			var err error
-			if p, err = m.scanPositions(op, sub, resume, min(k*size+size, end)); err != nil {
-				return nil, err
-			}
-		}
-		if len(p) > 0 {
-			pos = append(pos, p...)
-			resume = p[len(p)-1] + len(sub)
-		}
-	}
-	return pos, nil
-}
-
-// scanPositions returns the starts in [from, to) of the non-overlapping
-// occurrences of sub that a scan from the left starting at from finds; an
-// occurrence may run past to.
-func (m *Map) scanPositions(op string, sub []byte, from, to int) ([]int, error) {
-	if from >= to {
-		return nil, nil
-	}
-	var pos []int
-	s := m.data[:min(to+len(sub)-1, len(m.data))]
-	err := m.guard(op, from, func() {
-		for i := from; ; {
-			j := bytes.Index(s[i:], sub)
-			if j < 0 {
-				return
-			}
-			pos = append(pos, i+j)
-			i += j + len(sub)
-		}
-	})
-	return pos, err
+	return scan.Positions(&tuning, m.scanGuard(op), m.data, sub, n)
 }
 
 func replaceInPlace(m *Map, old, new []byte, n int) (int, error) {
@@ -393,8 +318,8 @@ func replaceInPlace(m *Map, old, new []byte, n int) (int, error) {
 			return 0, err
 		}
 	}
-	if err := m.rlock(); err != nil {
-		return 0, opError(op, err)
+	if err := m.enter(op); err != nil {
+		return 0, err
 	}
 	data := m.data
 	L := len(old)
@@ -677,15 +602,15 @@ func syncDir(dir string) {
 // replaced by new, straight from the mapped memory.
 func (m *Map) writeReplaced(w *bufio.Writer, old, new []byte, n int) (int, error) {
 	const op = "replace"
-	if err := m.rlock(); err != nil {
-		return 0, opError(op, err)
+	if err := m.enter(op); err != nil {
+		return 0, err
 	}
 	defer m.mu.RUnlock()
 	data := m.data
 	count, next := 0, 0
 	var werr error
 	write := func(b []byte) bool {
-		if _, werr = w.Write(b); werr != nil && isBadAddress(werr) {
+		if _, werr = w.Write(b); werr != nil && kindOf(werr) == errBadAddress {
 			// A chunk larger than w's buffer goes straight from the map
 			// to write(2), which meets a truncated file's missing pages
 			// as EFAULT where a copy would have faulted.

@@ -52,11 +52,12 @@ func modelBounds(n int, bounds []int) (int, int) {
 				return 0
 			}
 		}
-		return min(i, n)
+		return i
 	}
+	// CPython's ADJUST_INDICES: end is lowered to n, start is not.
 	s, e := 0, n
 	if len(bounds) > 1 {
-		e = clamp(bounds[1])
+		e = min(clamp(bounds[1]), n)
 	}
 	if len(bounds) > 0 {
 		s = clamp(bounds[0])

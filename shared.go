@@ -80,11 +80,14 @@ func (m *Map) ShareWith(cmd *exec.Cmd) (string, error) {
 	if cmd == nil {
 		return "", opError("share", fmt.Errorf("%w: nil command", fs.ErrInvalid))
 	}
+	if cmd == nil {
+		return "", opError("share", nilArg("*exec.Cmd", nil))
+	}
 	if cmd.Process != nil {
 		return "", opError("share", fmt.Errorf("%w: the command has already started", fs.ErrInvalid))
 	}
-	if err := m.rlock(); err != nil {
-		return "", opError("share", err)
+	if err := m.enter("share"); err != nil {
+		return "", err
 	}
 	defer m.mu.RUnlock()
 	if m.res.shared == nil {

@@ -73,14 +73,14 @@ func openShared1(f *os.File, n int64) (*resources, int, Mode, error) {
 	case unix.O_RDONLY:
 		mode = ReadOnly
 	default:
-		return nil, 0, 0, wrapf("%w: write-only descriptor", ErrNotMappable)
+		return nil, 0, 0, fmt.Errorf("%w: write-only descriptor", ErrNotMappable)
 	}
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, 0, 0, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, 0, 0, wrapf("%w: not shared memory (mode %v)", ErrNotMappable, fi.Mode())
+		return nil, 0, 0, fmt.Errorf("%w: not shared memory (mode %v)", ErrNotMappable, fi.Mode())
 	}
 	size := fi.Size()
 	if n == 0 {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
-	"syscall"
 )
 
 // Flush writes the map's changes to the file and waits until they are on
@@ -36,8 +35,8 @@ func (m *Map) FlushAsync() error {
 
 // flush syncs [off, off+n) of the map; n < 0 means to the end.
 func (m *Map) flush(op string, off, n int, async bool) error {
-	if err := m.rlock(); err != nil {
-		return opError(op, err)
+	if err := m.enter(op); err != nil {
+		return err
 	}
 	defer m.mu.RUnlock()
 	if n < 0 {
@@ -87,7 +86,7 @@ func (m *Map) pageSpan(off, n int) (start, length int) {
 // Python: m.resize(n).
 func (m *Map) Resize(n int) error {
 	if m == nil {
-		return errNilMap
+		return opError("resize", errNilMap)
 	}
 	if n < 0 {
 		return opError("resize", rangeErr("negative length %d", n))
@@ -159,7 +158,7 @@ func (m *Map) resize(n int, growOnly bool) error {
 	case res.reg.addr == nil:
 		res.reg, err = mapAnonymous(n)
 	default:
-		err = res.reg.remap(f, aligned, res.slack+n, m.mode)
+		err = remapRegion(&res.reg, f, aligned, res.slack+n, m.mode)
 	}
 	if err != nil {
 		if f != nil && newEnd > fileSize {
@@ -177,6 +176,10 @@ func (m *Map) resize(n int, growOnly bool) error {
 	return nil
 }
 
+// remapRegion is region.remap; tests replace it to reach Resize's recovery
+// from a failed remap, which no real system call fails on demand.
+var remapRegion = (*region).remap
+
 // Advise gives the OS advice about the whole map. Python: m.madvise(option).
 func (m *Map) Advise(a Advice) error {
 	return m.AdviseRange(a, 0, -1)
@@ -187,8 +190,8 @@ func (m *Map) Advise(a Advice) error {
 // page-aligned. AdvicePopulateRead falls back to touching every page where
 // the kernel lacks MADV_POPULATE_READ. Python: m.madvise(option, start, length).
 func (m *Map) AdviseRange(a Advice, off, n int) error {
-	if err := m.rlock(); err != nil {
-		return opError("advise", err)
+	if err := m.enter("advise"); err != nil {
+		return err
 	}
 	defer m.mu.RUnlock()
 	if !a.valid() {
@@ -205,11 +208,11 @@ func (m *Map) AdviseRange(a Advice, off, n int) error {
 	}
 	start, length := m.pageSpan(off, n)
 	err := m.sysFault("advise", off, m.res.reg.advise(start, length, a))
-	if err != nil && a == AdvicePopulateRead && (errors.Is(err, errors.ErrUnsupported) || errors.Is(err, syscall.EINVAL)) {
+	if err != nil && a == AdvicePopulateRead && (errors.Is(err, errors.ErrUnsupported) || kindOf(err) == errInvalid) {
 		err = m.touch(off, n)
 	}
 	if err != nil {
-		return asFault("advise", err)
+		return opError("advise", err)
 	}
 	return nil
 }
@@ -238,8 +241,8 @@ func (m *Map) Unlock() error {
 }
 
 func (m *Map) lockOp(op string, fn func(region, int, int) error) error {
-	if err := m.rlock(); err != nil {
-		return opError(op, err)
+	if err := m.enter(op); err != nil {
+		return err
 	}
 	defer m.mu.RUnlock()
 	if len(m.data) == 0 {
@@ -250,7 +253,7 @@ func (m *Map) lockOp(op string, fn func(region, int, int) error) error {
 		err = m.kernelFault(op, 0) // a page that could not be read in
 	}
 	if err := m.sysFault(op, 0, err); err != nil {
-		return asFault(op, err)
+		return opError(op, err)
 	}
 	return nil
 }
