@@ -8,6 +8,7 @@ import (
 
 // At returns the byte at offset i. As in Python, a negative i counts from
 // the end: At(-1) is the last byte. Python: m[i].
+// Errors are *OpError values, or *FaultError for a memory fault.
 func (m *Map) At(i int) (b byte, err error) {
 	if err := m.enter("at"); err != nil {
 		return 0, err
@@ -38,6 +39,7 @@ func (m *Map) At(i int) (b byte, err error) {
 
 // ReadAt copies len(p) bytes from offset off into p, as io.ReaderAt. It
 // returns io.EOF when fewer bytes are left. It does not move the cursor.
+// Errors are *OpError values, or *FaultError for a memory fault. At the end, io.EOF itself.
 func (m *Map) ReadAt(p []byte, off int64) (n int, err error) {
 	if err := m.enter("read"); err != nil {
 		return 0, err
@@ -73,6 +75,7 @@ func (m *Map) ReadAt(p []byte, off int64) (n int, err error) {
 // move the cursor. A write that would end past the end of the map writes
 // nothing and returns ErrRange, unless the map was made WithGrow, when the
 // file and the map grow first. Python: m[off:off+len(p)] = p.
+// Errors are *OpError values, or *FaultError for a memory fault.
 func (m *Map) WriteAt(p []byte, off int64) (n int, err error) {
 	if off < 0 {
 		return 0, opError("write", rangeErr("negative offset %d", off))
@@ -129,6 +132,7 @@ func (m *Map) rlockForWrite(end int) error {
 
 // Move copies count bytes from offset src to offset dst inside the map;
 // the ranges may overlap. Python: m.move(dest, src, count).
+// Errors are *OpError values, or *FaultError for a memory fault.
 func (m *Map) Move(dst, src, count int) error {
 	if err := m.enter("move"); err != nil {
 		return err

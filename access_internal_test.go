@@ -12,14 +12,14 @@ import (
 // first, or every later Close and Resize waits forever.
 func TestAccessRepanicUnlocks(t *testing.T) {
 	calls := map[string]func(m *Map){
-		"At":      func(m *Map) { m.At(PageSize) },
-		"ReadAt":  func(m *Map) { m.ReadAt(make([]byte, 4), int64(PageSize)) },
-		"WriteAt": func(m *Map) { m.WriteAt([]byte("x"), int64(PageSize)) },
+		"At":      func(m *Map) { m.At(pageSize) },
+		"ReadAt":  func(m *Map) { m.ReadAt(make([]byte, 4), int64(pageSize)) },
+		"WriteAt": func(m *Map) { m.WriteAt([]byte("x"), int64(pageSize)) },
 	}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "f")
-			if err := os.WriteFile(p, make([]byte, 2*PageSize), 0o644); err != nil {
+			if err := os.WriteFile(p, make([]byte, 2*pageSize), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			m, err := OpenFile(p, ReadWrite)

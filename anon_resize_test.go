@@ -14,7 +14,7 @@ import (
 // every placement of the two lengths against page boundaries: the grown
 // part reads as zeros, as new memory does.
 func TestShrinkThenGrowGivesZeros(t *testing.T) {
-	ps := mmap.PageSize
+	ps := mmap.PageSize()
 	cases := [][2]int{ // {full length, shrunk length}
 		{100, 10},
 		{100, 0},

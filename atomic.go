@@ -30,22 +30,26 @@ import (
 // off must leave the word inside the map, and the word's address must be
 // 8-aligned (a multiple of 8 from the start of a Shared map or a whole-file
 // map); otherwise the error matches ErrRange. See View for the lifetime.
+// Errors are *OpError values.
 func AtomicUint64(m *Map, off int) (*atomic.Uint64, error) {
 	return View[atomic.Uint64](m, off)
 }
 
 // AtomicInt64 is AtomicUint64 for an *atomic.Int64.
+// Errors are *OpError values.
 func AtomicInt64(m *Map, off int) (*atomic.Int64, error) {
 	return View[atomic.Int64](m, off)
 }
 
 // AtomicUint32 returns the 4 bytes at offset off, which must be 4-aligned,
 // as an *atomic.Uint32.
+// Errors are *OpError values.
 func AtomicUint32(m *Map, off int) (*atomic.Uint32, error) {
 	return View[atomic.Uint32](m, off)
 }
 
 // AtomicInt32 is AtomicUint32 for an *atomic.Int32.
+// Errors are *OpError values.
 func AtomicInt32(m *Map, off int) (*atomic.Int32, error) {
 	return View[atomic.Int32](m, off)
 }
@@ -63,6 +67,7 @@ func AtomicInt32(m *Map, off int) (*atomic.Int32, error) {
 // machine's native layout and byte order. Concurrent access from several
 // processes or goroutines needs the sync/atomic types (see AtomicUint64)
 // or a lock of your own.
+// Errors are *OpError values.
 func View[T any](m *Map, off int) (*T, error) {
 	p, err := view(m, reflect.TypeFor[T](), off, 1)
 	if err != nil {
@@ -73,6 +78,7 @@ func View[T any](m *Map, off int) (*T, error) {
 
 // SliceOf returns the n values of type T starting at offset off as a []T,
 // without copying, with View's rules for T, bounds, alignment and lifetime.
+// Errors are *OpError values.
 func SliceOf[T any](m *Map, off, n int) ([]T, error) {
 	if n < 0 {
 		return nil, opError("view", rangeErr("negative count %d", n))

@@ -40,6 +40,7 @@ func (m *Map) Pos() int64 {
 
 // Read reads up to len(p) bytes at the cursor and moves it, as io.Reader.
 // At the end of the map it returns 0, io.EOF. Python: m.read(n).
+// Errors are *OpError values, or *FaultError for a memory fault. At the end, io.EOF itself.
 func (m *Map) Read(p []byte) (int, error) {
 	if err := m.enter("read"); err != nil {
 		return 0, err
@@ -59,6 +60,7 @@ func (m *Map) Read(p []byte) (int, error) {
 
 // ReadByte reads the byte at the cursor and moves past it; at the end it
 // returns io.EOF. Python: m.read_byte().
+// Errors are *OpError values, or *FaultError for a memory fault. At the end, io.EOF itself.
 func (m *Map) ReadByte() (byte, error) {
 	if err := m.enter("read"); err != nil {
 		return 0, err
@@ -79,6 +81,7 @@ func (m *Map) ReadByte() (byte, error) {
 
 // ReadRune reads the UTF-8 encoded rune at the cursor and moves past it.
 // Invalid UTF-8 reads as utf8.RuneError of size 1, as in bufio.
+// Errors are *OpError values, or *FaultError for a memory fault. At the end, io.EOF itself.
 func (m *Map) ReadRune() (r rune, size int, err error) {
 	if err := m.enter("read"); err != nil {
 		return 0, 0, err
@@ -101,6 +104,7 @@ func (m *Map) ReadRune() (r rune, size int, err error) {
 
 // UnreadByte moves the cursor back one byte after a ReadByte or ReadRune,
 // as io.ByteScanner.
+// Errors are *OpError values.
 func (m *Map) UnreadByte() error {
 	if err := m.enter("unread"); err != nil {
 		return err
@@ -116,6 +120,7 @@ func (m *Map) UnreadByte() error {
 
 // UnreadRune moves the cursor back by the rune the last ReadRune read, as
 // io.RuneScanner.
+// Errors are *OpError values.
 func (m *Map) UnreadRune() error {
 	if err := m.enter("unread"); err != nil {
 		return err
@@ -187,6 +192,7 @@ func (m *Map) readLine(op string, limit int) ([]byte, error) {
 // and to the end for io.SeekEnd. The result must lie in [0, Len()]; anything
 // else is an ErrRange error that leaves the cursor where it was.
 // Python: m.seek(pos, whence).
+// Errors are *OpError values.
 func (m *Map) Seek(offset int64, whence int) (int64, error) {
 	if err := m.enter("seek"); err != nil {
 		return 0, err
@@ -217,16 +223,19 @@ func (m *Map) Seek(offset int64, whence int) (int64, error) {
 // Write writes p at the cursor and moves past it, as io.Writer. A write
 // that would run past the end of the map writes nothing and returns
 // ErrRange, unless the map was made WithGrow. Python: m.write(p).
+// Errors are *OpError values, or *FaultError for a memory fault.
 func (m *Map) Write(p []byte) (int, error) {
 	return m.writeCursor(p)
 }
 
 // WriteString is Write for a string, without copying it first.
+// Errors are *OpError values, or *FaultError for a memory fault.
 func (m *Map) WriteString(s string) (int, error) {
 	return m.writeCursor(unsafe.Slice(unsafe.StringData(s), len(s)))
 }
 
 // WriteByte writes c at the cursor and moves past it. Python: m.write_byte(c).
+// Errors are *OpError values, or *FaultError for a memory fault.
 func (m *Map) WriteByte(c byte) error {
 	_, err := m.writeCursor([]byte{c})
 	return err

@@ -2,6 +2,7 @@ package mmap_test
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -26,7 +27,7 @@ func ExampleMap_Count() {
 	}
 	defer m.Close()
 	all, _ := m.Count([]byte("the"))
-	tail, _ := m.Count([]byte("the"), 4) // from offset 4 on
+	tail, _ := m.CountIn([]byte("the"), 4, math.MaxInt) // from offset 4 on
 	fmt.Println(all, tail)
 	// Output: 3 2
 }

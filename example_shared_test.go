@@ -54,7 +54,7 @@ func ExampleShared() {
 // A counter that several processes update at once: sync/atomic works on
 // shared memory.
 func ExampleAtomicUint64() {
-	m, err := mmap.Shared(mmap.PageSize)
+	m, err := mmap.Shared(mmap.PageSize())
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -83,7 +84,7 @@ func ExampleMap_Find() {
 	first, _ := m.Find([]byte(" the "))
 	last, _ := m.RFind([]byte(" the "))
 	none, _ := m.Find([]byte("Quixote"))
-	bounded, _ := m.Find([]byte("lance"), 0, -10) // not in the last ten bytes
+	bounded, _ := m.FindIn([]byte("lance"), 0, -10) // not in the last ten bytes
 	fmt.Println(first, last, none, bounded)
 	// Output: 26 149 -1 141
 }
@@ -131,11 +132,44 @@ func ExampleMap_Seek() {
 	line, _ := m.ReadLine() // the second line, with its newline
 	fmt.Printf("%q\n", line[len(line)-10:])
 	m.Seek(10, io.SeekStart)
-	i, _ := m.Find([]byte("the"), int(m.Pos()))
+	i, _ := m.FindIn([]byte("the"), int(m.Pos()), math.MaxInt)
 	fmt.Println(i)
 	// Output:
 	// "nce-rack.\n"
 	// 27
+}
+
+// Read lines whose length you do not control with a cap, as
+// bufio.Reader and Python's readline(size) do: a longer line comes in
+// pieces, and only its last piece ends in '\n'.
+// Python: f.readline(32).
+func ExampleMap_ReadLineLimit() {
+	path := exampleFile(text)
+	defer os.RemoveAll(filepath.Dir(path))
+
+	m, err := mmap.Open(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer m.Close()
+
+	for {
+		piece, err := m.ReadLineLimit(32)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%q\n", piece)
+	}
+	// Output:
+	// "In a village of La Mancha, the n"
+	// "ame of which I have no desire to"
+	// " call to mind,\n"
+	// "there lived not long since one o"
+	// "f those gentlemen that keep a la"
+	// "nce in the lance-rack.\n"
 }
 
 // Write through the map into the file; Flush makes it durable.
@@ -209,7 +243,7 @@ func ExampleMap_WriteAt_replace() {
 
 	old, repl := []byte("lance"), []byte("LANCE")
 	n := 0
-	for i, _ := m.Find(old); i >= 0; i, _ = m.Find(old, i+len(old)) {
+	for i, _ := m.Find(old); i >= 0; i, _ = m.FindIn(old, i+len(old), math.MaxInt) {
 		m.WriteAt(repl, int64(i))
 		n++
 	}
@@ -235,7 +269,7 @@ func ExampleAnonymous() {
 // A file truncated by another process while it is mapped gives an error,
 // not a crash (SIGBUS), from every method and from Guard.
 func ExampleFaultError() {
-	path := exampleFile(string(make([]byte, 3*mmap.PageSize)))
+	path := exampleFile(string(make([]byte, 3*mmap.PageSize())))
 	defer os.RemoveAll(filepath.Dir(path))
 
 	m, err := mmap.Open(path)
@@ -246,7 +280,7 @@ func ExampleFaultError() {
 
 	os.Truncate(path, 0) // what another process might do
 
-	_, err = m.ReadAt(make([]byte, 10), int64(2*mmap.PageSize))
+	_, err = m.ReadAt(make([]byte, 10), int64(2*mmap.PageSize()))
 	var fault *mmap.FaultError
 	fmt.Println(errors.As(err, &fault), errors.Is(err, mmap.ErrTruncated))
 	// Output: true true

@@ -156,9 +156,9 @@ func (m *Map) copyGuarded(op string, dst, src []byte, off int) (int, error) {
 // cut short faults on every page past its new end; the caller's retry
 // catches pages that fault out of order.
 func (m *Map) firstFaultingPage(op string, from, to int) int {
-	base := int(uintptr(unsafePointer(m.data))) % PageSize // data[0]'s offset in its page
-	pageOf := func(x int) int { return (x + base) / PageSize }
-	start := func(p int) int { return max(p*PageSize-base, from) }
+	base := int(uintptr(unsafePointer(m.data))) % pageSize // data[0]'s offset in its page
+	pageOf := func(x int) int { return (x + base) / pageSize }
+	start := func(p int) int { return max(p*pageSize-base, from) }
 	lo, hi := pageOf(from)-1, pageOf(to) // lo: last page known readable; hi: first known to fault
 	for hi-lo > 1 {
 		mid := lo + (hi-lo)/2

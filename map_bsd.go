@@ -2,27 +2,10 @@
 
 package mmap
 
-import (
-	"os"
+import "os"
 
-	"golang.org/x/sys/unix"
-)
-
-func adviceFlag(a Advice) (int, bool) {
-	switch a {
-	case AdviceNormal:
-		return unix.MADV_NORMAL, true
-	case AdviceRandom:
-		return unix.MADV_RANDOM, true
-	case AdviceSequential:
-		return unix.MADV_SEQUENTIAL, true
-	case AdviceWillNeed:
-		return unix.MADV_WILLNEED, true
-	case AdviceDontNeed:
-		return unix.MADV_DONTNEED, true
-	}
-	return 0, false
-}
+// linuxAdvice: these systems have only POSIX's advice.
+func linuxAdvice(a Advice) (int, bool) { return 0, false }
 
 // remap: these systems have no mremap.
 func (r *region) remap(f *os.File, off int64, size int, mode Mode) error {

@@ -7,18 +7,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func adviceFlag(a Advice) (int, bool) {
+// linuxAdvice is the advice only Linux has.
+func linuxAdvice(a Advice) (int, bool) {
 	switch a {
-	case AdviceNormal:
-		return unix.MADV_NORMAL, true
-	case AdviceRandom:
-		return unix.MADV_RANDOM, true
-	case AdviceSequential:
-		return unix.MADV_SEQUENTIAL, true
-	case AdviceWillNeed:
-		return unix.MADV_WILLNEED, true
-	case AdviceDontNeed:
-		return unix.MADV_DONTNEED, true
 	case AdviceHugePage:
 		return unix.MADV_HUGEPAGE, true
 	case AdviceNoHugePage:

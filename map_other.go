@@ -27,7 +27,7 @@ func (r *region) remap(f *os.File, off int64, size int, mode Mode) error {
 func syncFile(f *os.File) error            { return errors.ErrUnsupported }
 func dupFile(f *os.File) (*os.File, error) { return nil, errors.ErrUnsupported }
 
-func kindOf(err error) errKind { return errOther }
+var osErrKinds []errKindOf
 
 const remapCopiesFirst = true
 

@@ -54,6 +54,22 @@ func (r region) flush(off, n int, async bool) error {
 	return unix.Msync(r.bytes(off, n), flags)
 }
 
+func adviceFlag(a Advice) (int, bool) {
+	switch a {
+	case AdviceNormal:
+		return unix.MADV_NORMAL, true
+	case AdviceRandom:
+		return unix.MADV_RANDOM, true
+	case AdviceSequential:
+		return unix.MADV_SEQUENTIAL, true
+	case AdviceWillNeed:
+		return unix.MADV_WILLNEED, true
+	case AdviceDontNeed:
+		return unix.MADV_DONTNEED, true
+	}
+	return linuxAdvice(a)
+}
+
 func (r region) advise(off, n int, a Advice) error {
 	flag, ok := adviceFlag(a)
 	if !ok {
@@ -75,18 +91,12 @@ func dupFile(f *os.File) (*os.File, error) {
 	return os.NewFile(uintptr(fd), f.Name()), nil
 }
 
-func kindOf(err error) errKind {
-	switch {
-	case errors.Is(err, unix.EFAULT):
-		return errBadAddress
-	case errors.Is(err, unix.ENODEV):
-		return errNoDevice
-	case errors.Is(err, unix.EFBIG):
-		return errTooLarge
-	case errors.Is(err, unix.EINVAL):
-		return errInvalid
-	}
-	return errOther
+// osErrKinds classifies the errnos the neutral code must tell apart.
+var osErrKinds = []errKindOf{
+	{unix.EFAULT, errBadAddress},
+	{unix.ENODEV, errNoDevice},
+	{unix.EFBIG, errTooLarge},
+	{unix.EINVAL, errInvalid},
 }
 
 // remapCopiesFirst: a file may change size under a Unix mapping.

@@ -104,18 +104,12 @@ func dupFile(f *os.File) (*os.File, error) {
 	return os.NewFile(uintptr(h), f.Name()), nil
 }
 
-func kindOf(err error) errKind {
-	switch {
-	case errors.Is(err, windows.ERROR_NOACCESS):
-		return errBadAddress
-	case errors.Is(err, syscall.ENODEV):
-		return errNoDevice
-	case errors.Is(err, syscall.EFBIG):
-		return errTooLarge
-	case errors.Is(err, syscall.EINVAL):
-		return errInvalid
-	}
-	return errOther
+// osErrKinds classifies the errors the neutral code must tell apart.
+var osErrKinds = []errKindOf{
+	{windows.ERROR_NOACCESS, errBadAddress},
+	{syscall.ENODEV, errNoDevice},
+	{syscall.EFBIG, errTooLarge},
+	{syscall.EINVAL, errInvalid},
 }
 
 // probeEmpty has nothing to tell apart on Windows, which has no pseudo files

@@ -32,14 +32,23 @@ import (
 	"unsafe"
 )
 
-// PageSize is the operating system's memory page size. Python: mmap.PAGESIZE.
-var PageSize = os.Getpagesize()
+// pageSize and granularity are read once; PageSize and
+// AllocationGranularity return them, so that no caller can set a divisor
+// to 0.
+var (
+	pageSize    = os.Getpagesize()
+	granularity = allocationGranularity()
+)
 
-// AllocationGranularity is the alignment the operating system requires of
-// file offsets in a mapping: PageSize on Unix, 64 KiB on Windows. This
-// package aligns offsets itself, so callers need it only for tuning.
-// Python: mmap.ALLOCATIONGRANULARITY.
-var AllocationGranularity = allocationGranularity()
+// PageSize returns the operating system's memory page size in bytes.
+// Python: mmap.PAGESIZE.
+func PageSize() int { return pageSize }
+
+// AllocationGranularity returns the alignment in bytes the operating
+// system requires of file offsets in a mapping: PageSize() on Unix, 64 KiB
+// on Windows. This package aligns offsets itself, so callers need it only
+// for tuning. Python: mmap.ALLOCATIONGRANULARITY.
+func AllocationGranularity() int { return granularity }
 
 // Map is a memory-mapped region of a file or of anonymous memory.
 // The zero Map is not usable (its methods return fs.ErrInvalid); make one with Open, OpenFile, MapFile or
@@ -102,18 +111,20 @@ func (r *resources) view(length int) []byte {
 
 // Open maps the whole file at path read-only.
 // Python: mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ).
+// Errors are *fs.PathError values.
 func Open(path string, opts ...Option) (*Map, error) {
 	return OpenFile(path, ReadOnly, opts...)
 }
 
 // OpenFile opens the file at path with the access mode needs and maps it.
 // The Map owns the descriptor it opened and closes it on Close.
+// Errors are *fs.PathError values.
 func OpenFile(path string, mode Mode, opts ...Option) (*Map, error) {
 	f, err := openForMap(path, mode == ReadWrite)
 	if err != nil {
 		return nil, err
 	}
-	m, err := mapFile1(f, mode, buildOptions(opts), true)
+	m, err := newFileMap(f, mode, buildOptions(opts), true)
 	if err != nil {
 		f.Close()
 		return nil, &fs.PathError{Op: "mmap", Path: path, Err: err}
@@ -134,16 +145,16 @@ func MapFile(f *os.File, mode Mode, opts ...Option) (*Map, error) {
 	if f == nil {
 		return nil, &fs.PathError{Op: "mmap", Path: "", Err: fs.ErrInvalid}
 	}
-	m, err := mapFile1(f, mode, buildOptions(opts), false)
+	m, err := newFileMap(f, mode, buildOptions(opts), false)
 	if err != nil {
 		return nil, &fs.PathError{Op: "mmap", Path: f.Name(), Err: err}
 	}
 	return m, nil
 }
 
-// mapFile1 maps f; owned says the Map may keep f itself, which saves the
+// newFileMap maps f; owned says the Map may keep f itself, which saves the
 // system calls of duplicating it (each costs 1-2 µs on a virtual machine).
-func mapFile1(f *os.File, mode Mode, o options, owned bool) (*Map, error) {
+func newFileMap(f *os.File, mode Mode, o options, owned bool) (*Map, error) {
 	if !mode.valid() {
 		return nil, fmt.Errorf("%w: mode %d", fs.ErrInvalid, int(mode))
 	}
@@ -191,7 +202,7 @@ func mapFile1(f *os.File, mode Mode, o options, owned bool) (*Map, error) {
 			return nil, err
 		}
 	}
-	gran := int64(AllocationGranularity)
+	gran := int64(granularity)
 	aligned := o.offset - o.offset%gran
 	slack := int(o.offset - aligned)
 	if length > int64(math.MaxInt-slack) {
@@ -243,6 +254,7 @@ func fileKind(t fs.FileMode) string {
 // Anonymous maps n bytes of zeroed memory that belong to no file. It is
 // private: a child process does not share it. n may be 0.
 // Python: mmap.mmap(-1, n) (which is shared across fork; Go has no fork).
+// Errors are *OpError values.
 func Anonymous(n int, opts ...Option) (*Map, error) {
 	if n < 0 {
 		return nil, opError("anonymous", rangeErr("negative length %d", n))
@@ -418,6 +430,7 @@ func (m *Map) Offset() int64 {
 // Size returns the size of the underlying file now, which differs from Len
 // when the map covers part of the file or the file changed size; for an
 // anonymous map it returns Len. Python: m.size().
+// Errors are *OpError values.
 func (m *Map) Size() (int64, error) {
 	if err := m.enter("size"); err != nil {
 		return 0, err

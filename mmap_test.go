@@ -7,42 +7,13 @@ import (
 	"io/fs"
 	"math"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/mmapkit/mmap"
 )
 
-// writeFile makes a file with content in a fresh temporary directory.
-func writeFile(t testing.TB, content []byte) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "data")
-	if err := os.WriteFile(p, content, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func mustOpen(t testing.TB, path string, mode mmap.Mode, opts ...mmap.Option) *mmap.Map {
-	t.Helper()
-	m, err := mmap.OpenFile(path, mode, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
-	return m
-}
-
-func pattern(n int) []byte {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = byte(i*7 + i/251)
-	}
-	return b
-}
-
 func TestOpenWholeFile(t *testing.T) {
-	data := pattern(3*mmap.PageSize + 123)
+	data := pattern(3*mmap.PageSize() + 123)
 	m := mustOpen(t, writeFile(t, data), mmap.ReadOnly)
 	if m.Len() != len(data) || !bytes.Equal(m.Bytes(), data) {
 		t.Fatalf("Len %d, bytes equal %v", m.Len(), bytes.Equal(m.Bytes(), data))
@@ -55,11 +26,11 @@ func TestOpenWholeFile(t *testing.T) {
 // Any offset works, not only multiples of the allocation granularity
 // (Python: EINVAL), with or without a length.
 func TestOffsetsAndLengths(t *testing.T) {
-	data := pattern(5 * mmap.AllocationGranularity)
+	data := pattern(5 * mmap.AllocationGranularity())
 	path := writeFile(t, data)
-	offsets := []int64{0, 1, 100, int64(mmap.PageSize) - 1, int64(mmap.PageSize), int64(mmap.AllocationGranularity) + 7, int64(len(data)) - 1, int64(len(data))}
+	offsets := []int64{0, 1, 100, int64(mmap.PageSize()) - 1, int64(mmap.PageSize()), int64(mmap.AllocationGranularity()) + 7, int64(len(data)) - 1, int64(len(data))}
 	for _, off := range offsets {
-		for _, length := range []int64{-1, 1, 10, int64(mmap.PageSize) + 3} {
+		for _, length := range []int64{-1, 1, 10, int64(mmap.PageSize()) + 3} {
 			want := data[off:]
 			opts := []mmap.Option{mmap.WithOffset(off)}
 			if length >= 0 {
@@ -350,16 +321,16 @@ func TestMove(t *testing.T) {
 }
 
 func TestFlushRange(t *testing.T) {
-	path := writeFile(t, make([]byte, 3*mmap.PageSize))
+	path := writeFile(t, make([]byte, 3*mmap.PageSize()))
 	m := mustOpen(t, path, mmap.ReadWrite, mmap.WithOffset(5))
-	copy(m.Bytes()[mmap.PageSize+1:], "xyz")
+	copy(m.Bytes()[mmap.PageSize()+1:], "xyz")
 	// Unaligned offsets are fine (Python: EINVAL).
-	for _, r := range [][2]int{{mmap.PageSize + 1, 3}, {1, 6}, {0, 0}, {m.Len(), 0}, {0, m.Len()}} {
+	for _, r := range [][2]int{{mmap.PageSize() + 1, 3}, {1, 6}, {0, 0}, {m.Len(), 0}, {0, m.Len()}} {
 		if err := m.FlushRange(r[0], r[1]); err != nil {
 			t.Fatalf("FlushRange(%d, %d): %v", r[0], r[1], err)
 		}
 	}
-	if got, _ := os.ReadFile(path); string(got[5+mmap.PageSize+1:][:3]) != "xyz" {
+	if got, _ := os.ReadFile(path); string(got[5+mmap.PageSize()+1:][:3]) != "xyz" {
 		t.Fatal("flushed bytes not in the file")
 	}
 	for _, r := range [][2]int{{-1, 1}, {0, -1}, {m.Len(), 1}, {1, m.Len()}} {
@@ -375,19 +346,19 @@ func TestFlushRange(t *testing.T) {
 // CPython checklist M9, M42, M56: resize changes the file relative to the
 // offset and leaves the cursor alone.
 func TestResize(t *testing.T) {
-	data := pattern(2 * mmap.AllocationGranularity)
+	data := pattern(2 * mmap.AllocationGranularity())
 	path := writeFile(t, data)
-	m := mustOpen(t, path, mmap.ReadWrite, mmap.WithOffset(int64(mmap.AllocationGranularity)+3))
+	m := mustOpen(t, path, mmap.ReadWrite, mmap.WithOffset(int64(mmap.AllocationGranularity())+3))
 	if _, err := m.Seek(100, io.SeekStart); err != nil {
 		t.Fatal(err)
 	}
-	kept := data[mmap.AllocationGranularity+3:]
-	for _, n := range []int{512, 5 * mmap.PageSize, 50, 0, 7} {
+	kept := data[mmap.AllocationGranularity()+3:]
+	for _, n := range []int{512, 5 * mmap.PageSize(), 50, 0, 7} {
 		if err := m.Resize(n); err != nil {
 			t.Fatalf("Resize(%d): %v", n, err)
 		}
 		size, _ := m.Size()
-		if m.Len() != n || size != int64(mmap.AllocationGranularity)+3+int64(n) {
+		if m.Len() != n || size != int64(mmap.AllocationGranularity())+3+int64(n) {
 			t.Fatalf("Resize(%d): Len %d, file %d", n, m.Len(), size)
 		}
 		if m.Pos() != 100 {
@@ -422,25 +393,25 @@ func TestResizeKeepsTheRestOfTheFile(t *testing.T) {
 }
 
 func TestAnonymous(t *testing.T) {
-	m, err := mmap.Anonymous(mmap.PageSize)
+	m, err := mmap.Anonymous(mmap.PageSize())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	if !bytes.Equal(m.Bytes(), make([]byte, mmap.PageSize)) {
+	if !bytes.Equal(m.Bytes(), make([]byte, mmap.PageSize())) {
 		t.Fatal("anonymous memory is not zeroed")
 	}
 	for i := range m.Len() {
 		m.Bytes()[i] = byte(i)
 	}
-	if size, err := m.Size(); size != int64(mmap.PageSize) || err != nil {
+	if size, err := m.Size(); size != int64(mmap.PageSize()) || err != nil {
 		t.Fatalf("Size = %d, %v", size, err)
 	}
 	// CPython M63: a private anonymous map grows and keeps its data.
-	if err := m.Resize(2 * mmap.PageSize); err != nil {
+	if err := m.Resize(2 * mmap.PageSize()); err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := m.At(mmap.PageSize - 1); b != byte(mmap.PageSize-1) {
+	if b, _ := m.At(mmap.PageSize() - 1); b != byte(mmap.PageSize()-1) {
 		t.Fatalf("data lost growing: %d", b)
 	}
 	if b, _ := m.At(-1); b != 0 {
@@ -460,7 +431,7 @@ func TestAnonymous(t *testing.T) {
 }
 
 func TestAdviseAndLock(t *testing.T) {
-	m := mustOpen(t, writeFile(t, pattern(4*mmap.PageSize)), mmap.ReadOnly, mmap.WithPopulate())
+	m := mustOpen(t, writeFile(t, pattern(4*mmap.PageSize())), mmap.ReadOnly, mmap.WithPopulate())
 	for _, a := range []mmap.Advice{mmap.AdviceNormal, mmap.AdviceRandom, mmap.AdviceSequential, mmap.AdviceWillNeed, mmap.AdvicePopulateRead} {
 		if err := m.Advise(a); err != nil {
 			t.Errorf("Advise(%v): %v", a, err)

@@ -59,6 +59,7 @@ var oneShotBufs = sync.Pool{New: func() any {
 // to its end. A FIFO, socket, directory or character device gives an error
 // matching ErrNotMappable at once, without reading from it. Python:
 // mmap.mmap(f.fileno(), 0, access=ACCESS_READ).find(sub).
+// Errors are *fs.PathError values, or *FaultError for a memory fault.
 func FindInFile(path string, sub []byte) (int64, error) {
 	src, err := openScan(path)
 	if err != nil {
@@ -92,6 +93,7 @@ func FindInFile(path string, sub []byte) (int64, error) {
 // does, and refusing the same files. A count that does not fit in an int
 // (a file over 2 GiB in a 32-bit process) is an error matching ErrRange,
 // never a wrapped number. Python: mmap.mmap(...).count(sub) (3.13).
+// Errors are *fs.PathError values, or *FaultError for a memory fault.
 func CountInFile(path string, sub []byte) (int, error) {
 	src, err := openScan(path)
 	if err != nil {
@@ -194,7 +196,11 @@ func (s *scanSource) scan(sub []byte, mapped func(*Map) error, window func(w []b
 		m, err := s.mapFile()
 		if err == nil {
 			defer m.Close()
-			return mapped(m)
+			err := mapped(m)
+			if oe, ok := err.(*OpError); ok { // name the file, as the read loop's errors do
+				err = &fs.PathError{Op: oe.Op, Path: s.path, Err: oe.Err}
+			}
+			return err
 		}
 		// Too large for the address space (ErrRange, ENOMEM), a file
 		// system that cannot map (ErrNotMappable), a port without maps:

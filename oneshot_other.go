@@ -35,7 +35,7 @@ func openScan(path string) (scanSource, error) {
 func (s *scanSource) readAt(p []byte, off int64) (int, error) { return s.f.ReadAt(p, off) }
 
 func (s *scanSource) mapFile() (*Map, error) {
-	m, err := mapFile1(s.f, ReadOnly, buildOptions(nil), false)
+	m, err := newFileMap(s.f, ReadOnly, buildOptions(nil), false)
 	if err != nil {
 		return nil, &fs.PathError{Op: "mmap", Path: s.path, Err: err}
 	}

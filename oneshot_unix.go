@@ -97,7 +97,7 @@ func (s *scanSource) mapFile() (*Map, error) {
 		return nil, &fs.PathError{Op: "mmap", Path: s.path, Err: err}
 	}
 	f := os.NewFile(uintptr(fd), s.path)
-	m, err := mapFile1(f, ReadOnly, buildOptions(nil), true)
+	m, err := newFileMap(f, ReadOnly, buildOptions(nil), true)
 	if err != nil {
 		f.Close()
 		return nil, &fs.PathError{Op: "mmap", Path: s.path, Err: err}

@@ -10,7 +10,7 @@ import (
 )
 
 func TestOptionsHugePagesAndLock(t *testing.T) {
-	data := pattern(4 * mmap.PageSize)
+	data := pattern(4 * mmap.PageSize())
 	m, err := mmap.OpenFile(writeFile(t, data), mmap.ReadOnly, mmap.WithHugePages(), mmap.WithPopulate(), mmap.WithLock())
 	if err != nil {
 		t.Skipf("WithLock: %v (RLIMIT_MEMLOCK?)", err)
@@ -19,7 +19,7 @@ func TestOptionsHugePagesAndLock(t *testing.T) {
 	if string(m.Bytes()) != string(data) {
 		t.Fatal("contents differ")
 	}
-	a, err := mmap.Anonymous(3*mmap.PageSize, mmap.WithHugePages(), mmap.WithPopulate())
+	a, err := mmap.Anonymous(3*mmap.PageSize(), mmap.WithHugePages(), mmap.WithPopulate())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,17 +43,17 @@ func TestStrings(t *testing.T) {
 
 // A fault's message says what faulted, where, and why, on one line.
 func TestFaultErrorMessage(t *testing.T) {
-	path := writeFile(t, make([]byte, 3*mmap.PageSize))
+	path := writeFile(t, make([]byte, 3*mmap.PageSize()))
 	m := mustOpen(t, path, mmap.ReadOnly)
 	if err := os.Truncate(path, 0); err != nil {
 		t.Fatal(err)
 	}
-	_, err := m.ReadAt(make([]byte, 10), int64(mmap.PageSize))
+	_, err := m.ReadAt(make([]byte, 10), int64(mmap.PageSize()))
 	var fe *mmap.FaultError
 	if !errors.As(err, &fe) {
 		t.Fatalf("ReadAt: %v", err)
 	}
-	want := "mmap: read at offset " + itoa(int64(mmap.PageSize)) + ": file truncated under the map"
+	want := "mmap: read at offset " + itoa(int64(mmap.PageSize())) + ": file truncated under the map"
 	if err.Error() != want || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("message %q, want %q", err.Error(), want)
 	}

@@ -1,6 +1,9 @@
 package mmap
 
-import "os"
+import (
+	"errors"
+	"os"
+)
 
 // The platform contract: what every port (map_unix.go with map_linux.go or
 // map_bsd.go, map_windows.go, and map_other.go for the rest; shared_*.go
@@ -42,8 +45,8 @@ import "os"
 //	openForMap(path string, write bool) (*os.File, error)
 //		Opens path for OpenFile without blocking on a FIFO; errors are
 //		*fs.PathError.
-//	kindOf(err error) errKind
-//		Classifies an operating-system error for the neutral code.
+//	osErrKinds []errKindOf
+//		Which operating-system errors are which errKind, for kindOf.
 //	remapCopiesFirst
 //		Whether remapByCopy of a file maps the new view before unmapping
 //		the old (Unix), or must unmap first (Windows, which cannot resize a
@@ -79,6 +82,21 @@ const (
 	errTooLarge           // past the largest file possible (EFBIG)
 	errInvalid            // the call does not apply here (EINVAL): ftruncate of a read-only descriptor, unknown advice
 )
+
+type errKindOf struct {
+	err  error
+	kind errKind
+}
+
+// kindOf classifies err by the port's osErrKinds.
+func kindOf(err error) errKind {
+	for _, k := range osErrKinds {
+		if errors.Is(err, k.err) {
+			return k.kind
+		}
+	}
+	return errOther
+}
 
 // remapByCopy is remap for ports without mremap: it maps the new size
 // afresh and, for anonymous memory, copies the old contents over, then

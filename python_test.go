@@ -67,9 +67,9 @@ print(json.dumps({"Find": find, "Lines": lines, "Reads": reads, "Slice": sl}))
 		var rows [][]int
 		for i := -n - 1; i < n+2; i++ {
 			for j := -n - 1; j < n+2; j++ {
-				f, _ := m.Find([]byte(s), i, j)
-				r, _ := m.RFind([]byte(s), i, j)
-				c, _ := m.Count([]byte(s), i, j)
+				f, _ := m.FindIn([]byte(s), i, j)
+				r, _ := m.RFindIn([]byte(s), i, j)
+				c, _ := m.CountIn([]byte(s), i, j)
 				rows = append(rows, []int{f, r, c})
 			}
 		}
@@ -123,9 +123,4 @@ func latin1(b []byte) string {
 		r[i] = rune(c)
 	}
 	return string(r)
-}
-
-func itoa(v int64) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }

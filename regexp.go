@@ -59,34 +59,9 @@ func (m *Map) FindRegexp(re Regexp) ([]int, error) {
 // the *FaultError.
 func (m *Map) Matches(re Regexp) iter.Seq2[[]int, error] {
 	return func(yield func([]int, error) bool) {
-		const op = "matches"
-		if err := nilArg("Regexp", re); err != nil {
-			yield(nil, opError(op, err))
-			return
-		}
-		if err := m.enter(op); err != nil {
-			yield(nil, err)
-			return
-		}
-		defer m.mu.RUnlock()
-		data := m.data
-		inBody := false
-		err := m.guardCaller(op, 0, func() {
-			scan.AllIndex(&tuning, re, data, func(loc []int) bool {
-				inBody = true
-				if !yield(loc, nil) {
-					return false
-				}
-				inBody = false
-				return true
-			})
-		}, true)
-		if err != nil {
-			if inBody {
-				panic(err)
-			}
-			yield(nil, err)
-		}
+		iterate(m, "matches", nil, nilArg("Regexp", re), yield, func(data []byte, emit func([]int) bool) {
+			scan.AllIndex(&tuning, re, data, emit)
+		})
 	}
 }
 
@@ -107,6 +82,7 @@ func (m *Map) Matches(re Regexp) iter.Seq2[[]int, error] {
 // assertion that looks behind (^, \A, \b, \B) are counted one match at a
 // time; the rest, and any other engine, by one call of re.FindAllIndex over
 // the whole map, which takes about 40 bytes per match.
+// Errors are *OpError values, or *FaultError for a memory fault.
 func (m *Map) CountRegexp(re Regexp) (int, error) {
 	const op = "countregexp"
 	if err := nilArg("Regexp", re); err != nil {
@@ -124,6 +100,7 @@ func (m *Map) CountRegexp(re Regexp) (int, error) {
 // `grep -c` counts them; each line is matched on its own with re.Match.
 // Maps of 64 KiB and more are cut at newlines and counted on every core,
 // which is exact for every engine and pattern.
+// Errors are *OpError values, or *FaultError for a memory fault.
 func (m *Map) CountLinesMatching(re Regexp) (int, error) {
 	const op = "countlines"
 	if err := nilArg("Regexp", re); err != nil {

@@ -108,7 +108,7 @@ func (m *Map) replaceSame(op string, old, new []byte, n int) (int, error) {
 // replaceWindow, and returns how many it wrote before a fault, if any.
 func (m *Map) overwrite(op string, pos []int, new []byte) (int, error) {
 	first, last := pos[0], pos[len(pos)-1]+len(new)
-	if m.mode == ReadWrite && m.res.file != nil && len(pos) >= 8 && (last-first)/PageSize >= 8 {
+	if m.mode == ReadWrite && m.res.file != nil && len(pos) >= 8 && (last-first)/pageSize >= 8 {
 		start, length := m.pageSpan(first, last-first)
 		m.res.reg.advise(start, length, AdvicePopulateWrite) // a hint: faults do the same work
 	}

@@ -48,7 +48,7 @@ func init() {
 // removed and the original is intact; in place, the extension fails first,
 // before anything moved.
 func TestReplaceFileSizeLimit(t *testing.T) {
-	data := srchText(1 << 20)
+	data := englishText(1 << 20)
 	for _, mode := range []string{"safe", "inplace"} {
 		p := filepath.Join(t.TempDir(), "book.txt")
 		if err := os.WriteFile(p, data, 0o644); err != nil {

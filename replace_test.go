@@ -15,11 +15,11 @@ import (
 func TestMapReplace(t *testing.T) {
 	r := rand.New(rand.NewSource(6))
 	for iter := 0; iter < 300; iter++ {
-		data := srchRandom(r, r.Intn(3000), "ab")
-		old := srchRandom(r, 1+r.Intn(4), "ab")
-		new := srchRandom(r, len(old), "abc")
+		data := randomBytes(r, r.Intn(3000), "ab")
+		old := randomBytes(r, 1+r.Intn(4), "ab")
+		new := randomBytes(r, len(old), "abc")
 		n := r.Intn(12) - 2
-		m := srchMap(t, data)
+		m := anonMap(t, data)
 		want := bytes.Replace(data, old, new, n)
 		c, err := m.Replace(old, new, n)
 		if err != nil || !bytes.Equal(m.Bytes(), want) {
@@ -34,14 +34,14 @@ func TestMapReplace(t *testing.T) {
 		}
 		m.Close()
 	}
-	m := srchMap(t, []byte("abc"))
+	m := anonMap(t, []byte("abc"))
 	if _, err := m.Replace([]byte("a"), []byte("xy"), -1); !errors.Is(err, fs.ErrInvalid) {
 		t.Errorf("another length: %v", err)
 	}
 	if _, err := m.Replace(nil, nil, -1); !errors.Is(err, fs.ErrInvalid) {
 		t.Errorf("empty old: %v", err)
 	}
-	ro, err := mmap.Open(srchFile(t, []byte("abc")))
+	ro, err := mmap.Open(tempFile(t, []byte("abc")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,8 +54,8 @@ func TestMapReplace(t *testing.T) {
 // A dense same-length replacement in a file map, large enough to use
 // MADV_POPULATE_WRITE, reaches the file.
 func TestMapReplaceFileDense(t *testing.T) {
-	data := srchText(3 << 20)
-	p := srchFile(t, data)
+	data := englishText(3 << 20)
+	p := tempFile(t, data)
 	m, err := mmap.OpenFile(p, mmap.ReadWrite)
 	if err != nil {
 		t.Fatal(err)
@@ -71,12 +71,12 @@ func TestMapReplaceFileDense(t *testing.T) {
 func TestReplaceFile(t *testing.T) {
 	r := rand.New(rand.NewSource(7))
 	for iter := 0; iter < 300; iter++ {
-		data := srchRandom(r, r.Intn(2000), "abc")
+		data := randomBytes(r, r.Intn(2000), "abc")
 		if iter%50 == 0 {
 			data = nil
 		}
-		old := srchRandom(r, 1+r.Intn(3), "abc")
-		new := srchRandom(r, r.Intn(6), "xyab")
+		old := randomBytes(r, 1+r.Intn(3), "abc")
+		new := randomBytes(r, r.Intn(6), "xyab")
 		n := r.Intn(10) - 2
 		var opts []mmap.ReplaceOption
 		mode := iter % 4
@@ -88,7 +88,7 @@ func TestReplaceFile(t *testing.T) {
 		case 3:
 			opts = append(opts, mmap.WithSync())
 		}
-		p := srchFile(t, data)
+		p := tempFile(t, data)
 		c, err := mmap.ReplaceFile(p, old, new, n, opts...)
 		if err != nil {
 			t.Fatalf("ReplaceFile(%q, %q, %d, mode %d): %v", old, new, n, mode, err)
@@ -112,7 +112,7 @@ func TestReplaceFile(t *testing.T) {
 			t.Fatalf("files left behind: %v", ents)
 		}
 	}
-	if _, err := mmap.ReplaceFile(srchFile(t, []byte("abc")), nil, []byte("x"), -1); !errors.Is(err, fs.ErrInvalid) {
+	if _, err := mmap.ReplaceFile(tempFile(t, []byte("abc")), nil, []byte("x"), -1); !errors.Is(err, fs.ErrInvalid) {
 		t.Errorf("empty old: %v", err)
 	}
 	if _, err := mmap.ReplaceFile(filepath.Join(t.TempDir(), "missing"), []byte("a"), []byte("b"), -1); !errors.Is(err, fs.ErrNotExist) {
@@ -123,10 +123,10 @@ func TestReplaceFile(t *testing.T) {
 // Large files with dense matches, growing and shrinking, through the
 // windows of the same-length path and the moves of the other.
 func TestReplaceFileLarge(t *testing.T) {
-	data := srchText(3 << 20)
+	data := englishText(3 << 20)
 	for _, tc := range []struct{ old, new string }{{" the ", " THE "}, {" the ", " thee "}, {" the ", " t "}, {"e", ""}} {
 		for _, safe := range []bool{false, true} {
-			p := srchFile(t, data)
+			p := tempFile(t, data)
 			var opts []mmap.ReplaceOption
 			if safe {
 				opts = append(opts, mmap.WithSafeReplace())
@@ -150,18 +150,18 @@ func TestReplaceFileParallelPositions(t *testing.T) {
 	for _, block := range []int{1, 2, 3, 5, 16} {
 		mmap.ForceParallelSearch(t, block)
 		for iter := 0; iter < 60; iter++ {
-			data := srchRandom(r, r.Intn(400), "ab")
+			data := randomBytes(r, r.Intn(400), "ab")
 			if iter%5 == 0 {
 				data = bytes.Repeat([]byte("a"), r.Intn(100))
 			}
-			old := srchRandom(r, 1+r.Intn(3), "ab")
-			new := srchRandom(r, r.Intn(5), "xy")
+			old := randomBytes(r, 1+r.Intn(3), "ab")
+			new := randomBytes(r, r.Intn(5), "xy")
 			if iter%2 == 0 { // same length: Map.Replace's own parallel path
-				new = srchRandom(r, len(old), "xy")
+				new = randomBytes(r, len(old), "xy")
 			} else if len(new) == len(old) {
 				new = append(new, 'z')
 			}
-			p := srchFile(t, data)
+			p := tempFile(t, data)
 			n, err := mmap.ReplaceFile(p, old, new, -1)
 			got, _ := os.ReadFile(p)
 			want := bytes.ReplaceAll(data, old, new)

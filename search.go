@@ -1,9 +1,8 @@
 package mmap
 
 import (
-	"fmt"
-	"io/fs"
 	"iter"
+	"math"
 
 	"github.com/mmapkit/mmap/internal/scan"
 )
@@ -25,52 +24,73 @@ func (m *Map) callerGuard(op string) scan.Guard {
 }
 
 // Find returns the offset of the first occurrence of sub in the map, or -1.
-// The optional bounds are Python's start and end: only occurrences that lie
+// An empty sub is found at 0. Unlike Python's mmap.find, which starts at
+// the cursor by default, Find searches the whole map: it is a string-like
+// method and never involves the cursor. Ranges of 4 MiB and more are
+// searched on every core; the result is still the first occurrence.
+// Errors are *OpError or *FaultError values. Python: m.find(sub, 0).
+func (m *Map) Find(sub []byte) (int, error) {
+	return m.find("find", sub, 0, math.MaxInt, false)
+}
+
+// FindIn is Find within Python's start and end: only occurrences that lie
 // wholly within m[start:end] count, a negative bound counts from the end,
-// and bounds past either end are clamped. An empty sub is found at start.
-// Unlike Python's mmap.find, which starts at the cursor by default, Find
-// starts at 0: it is a string-like method and never involves the cursor.
-// Ranges of 4 MiB and more are searched on every core; the result is still
-// the first occurrence. Python: m.find(sub[, start[, end]]).
-func (m *Map) Find(sub []byte, bounds ...int) (int, error) {
-	return m.find("find", sub, bounds, false)
+// and an end past the end is the end (pass math.MaxInt to search to the
+// end). An empty sub is found at start, unless start lies past the end or
+// past end: then, as Python's bytes.find says, it is not found (-1).
+// Python: m.find(sub, start, end).
+// Errors are *OpError values, or *FaultError for a memory fault.
+func (m *Map) FindIn(sub []byte, start, end int) (int, error) {
+	return m.find("find", sub, start, end, false)
 }
 
-// RFind returns the offset of the last occurrence of sub in the map, or -1,
-// with the same bounds as Find. An empty sub is found at end.
-// Python: m.rfind(sub[, start[, end]]).
-func (m *Map) RFind(sub []byte, bounds ...int) (int, error) {
-	return m.find("rfind", sub, bounds, true)
+// RFind returns the offset of the last occurrence of sub in the map, or -1.
+// An empty sub is found at Len(). Errors are *OpError or *FaultError values.
+// Python: m.rfind(sub).
+func (m *Map) RFind(sub []byte) (int, error) {
+	return m.find("rfind", sub, 0, math.MaxInt, true)
 }
 
-func (m *Map) find(op string, sub []byte, bounds []int, last bool) (int, error) {
+// RFindIn is RFind within Python's start and end, as FindIn takes them; an
+// empty sub is found at the end of the range, if the range is not empty
+// past its end. Python: m.rfind(sub, start, end).
+// Errors are *OpError values, or *FaultError for a memory fault.
+func (m *Map) RFindIn(sub []byte, start, end int) (int, error) {
+	return m.find("rfind", sub, start, end, true)
+}
+
+func (m *Map) find(op string, sub []byte, start, end int, last bool) (int, error) {
 	if err := m.enter(op); err != nil {
 		return -1, err
 	}
 	defer m.mu.RUnlock()
-	start, end, err := boundArgs(len(m.data), bounds)
-	if err != nil {
-		return -1, opError(op, err)
-	}
 	return scan.Find(&tuning, m.scanGuard(op), m.data, sub, start, end, last)
 }
 
 // Count returns the number of non-overlapping occurrences of sub in the map,
-// counted from the left as bytes.Count does, within Python's optional start
-// and end bounds (see Find). An empty sub is counted once per position:
-// end-start+1 times, as Python's bytes.count(b"") does; unlike bytes.Count,
-// which counts UTF-8 runes, the map is counted as bytes. Ranges of 1 MiB
-// and more are counted on every core.
-func (m *Map) Count(sub []byte, bounds ...int) (int, error) {
+// counted from the left as bytes.Count does. An empty sub is counted once
+// per position, Len()+1 times, as Python's bytes.count(b"") counts it;
+// unlike bytes.Count, which counts UTF-8 runes, the map is counted as bytes.
+// Maps of 1 MiB and more are counted on every core. Errors are *OpError or
+// *FaultError values. Python: bytes.count (mmap has no count).
+func (m *Map) Count(sub []byte) (int, error) {
+	return m.count(sub, 0, math.MaxInt)
+}
+
+// CountIn is Count within Python's start and end, as FindIn takes them: it
+// gives what Python's bytes.count(sub, start, end) gives, 0 for an empty sub
+// past the end. Python: m[:].count(sub, start, end).
+// Errors are *OpError values, or *FaultError for a memory fault.
+func (m *Map) CountIn(sub []byte, start, end int) (int, error) {
+	return m.count(sub, start, end)
+}
+
+func (m *Map) count(sub []byte, start, end int) (int, error) {
 	const op = "count"
 	if err := m.enter(op); err != nil {
 		return 0, err
 	}
 	defer m.mu.RUnlock()
-	start, end, err := boundArgs(len(m.data), bounds)
-	if err != nil {
-		return 0, opError(op, err)
-	}
 	return scan.Count(&tuning, m.scanGuard(op), m.data, sub, start, end)
 }
 
@@ -85,30 +105,45 @@ func (m *Map) Count(sub []byte, bounds ...int) (int, error) {
 // with the *FaultError, since a loop body that panicked cannot be resumed.
 func (m *Map) FindAll(sub []byte) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		const op = "findall"
-		if err := m.enter(op); err != nil {
-			yield(-1, err)
-			return
-		}
-		defer m.mu.RUnlock()
-		data := m.data
-		inBody := false
-		err := m.guardCaller(op, 0, func() {
-			scan.Each(data, sub, 0, func(i int) bool {
-				inBody = true
-				if !yield(i, nil) {
-					return false
-				}
-				inBody = false
-				return true
-			})
-		}, true)
-		if err != nil {
-			if inBody {
-				panic(err)
+		iterate(m, "findall", -1, nil, yield, func(data []byte, emit func(int) bool) {
+			scan.Each(data, sub, 0, emit)
+		})
+	}
+}
+
+// iterate is the skeleton of the iterators (FindAll, Lines, Matches): it
+// reports argErr, or a closed Map, as the one value of the loop; holds the
+// Map open for the whole loop; runs each over the map's data under the
+// guard, passing each value to the loop body through emit; and tells a
+// fault in the loop body, which panics with the *FaultError (a range loop
+// cannot resume after its body failed), from one in the scan, which ends the
+// loop with (zero, err).
+func iterate[T any](m *Map, op string, zero T, argErr error, yield func(T, error) bool, each func(data []byte, emit func(T) bool)) {
+	if argErr != nil {
+		yield(zero, opError(op, argErr))
+		return
+	}
+	if err := m.enter(op); err != nil {
+		yield(zero, err)
+		return
+	}
+	defer m.mu.RUnlock()
+	inBody := false
+	err := m.guardCaller(op, 0, func() {
+		each(m.data, func(v T) bool {
+			inBody = true
+			if !yield(v, nil) {
+				return false
 			}
-			yield(-1, err)
+			inBody = false
+			return true
+		})
+	}, true)
+	if err != nil {
+		if inBody {
+			panic(err)
 		}
+		yield(zero, err)
 	}
 }
 
@@ -125,48 +160,14 @@ func (m *Map) FindAll(sub []byte) iter.Seq2[int, error] {
 // *FaultError.
 func (m *Map) Lines() iter.Seq2[[]byte, error] {
 	return func(yield func([]byte, error) bool) {
-		const op = "lines"
-		if err := m.enter(op); err != nil {
-			yield(nil, err)
-			return
-		}
-		defer m.mu.RUnlock()
-		data := m.data
-		pos := 0
-		inBody := false
-		err := m.guardCaller(op, 0, func() {
-			for pos < len(data) {
+		iterate(m, "lines", nil, nil, yield, func(data []byte, emit func([]byte) bool) {
+			for pos := 0; pos < len(data); {
 				line, next := scan.NextLine(data, pos)
-				pos = next
-				inBody = true
-				if !yield(line, nil) {
+				if !emit(line) {
 					return
 				}
-				inBody = false
+				pos = next
 			}
-		}, true)
-		if err != nil {
-			if inBody {
-				panic(err)
-			}
-			yield(nil, err)
-		}
+		})
 	}
-}
-
-// boundArgs turns Find's optional Python bounds into a start and an end
-// for scan.Find and scan.Count, which apply Python's rules to them.
-func boundArgs(n int, bounds []int) (start, end int, err error) {
-	start, end = 0, n
-	switch len(bounds) {
-	case 2:
-		end = bounds[1]
-		fallthrough
-	case 1:
-		start = bounds[0]
-	case 0:
-	default:
-		return 0, 0, fmt.Errorf("%w: %d bounds given, want at most start and end", fs.ErrInvalid, len(bounds))
-	}
-	return start, end, nil
 }

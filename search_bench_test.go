@@ -41,7 +41,7 @@ func benchFile(b *testing.B, n int) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	unit := srchText(2347956)
+	unit := englishText(2347956)
 	for left := n; left > 0; left -= len(unit) {
 		if _, err := f.Write(unit[:min(len(unit), left)]); err != nil {
 			b.Fatal(err)
@@ -118,6 +118,7 @@ func BenchmarkFindResident1GiB(b *testing.B) {
 	b.Run("bytes.Index-RAM", func(b *testing.B) {
 		b.SetBytes(1 << 30)
 		for b.Loop() {
+			//lint:ignore S1003 the benchmark times bytes.Index itself
 			if bytes.Index(buf, absent) != -1 {
 				b.Fatal()
 			}
@@ -155,8 +156,8 @@ func BenchmarkOneShot1GiB(b *testing.B) {
 
 // Target: Count on 2 cores >= 1.6x one core (64 MiB of text in memory).
 func BenchmarkCountCores(b *testing.B) {
-	data := srchText(64 << 20)
-	m := srchMap(b, data)
+	data := englishText(64 << 20)
+	m := anonMap(b, data)
 	for _, sub := range [][]byte{theWord, absent} {
 		for _, procs := range []int{1, 2} {
 			b.Run(string(bytes.TrimSpace(sub))+"/procs="+string(rune('0'+procs)), func(b *testing.B) {
@@ -201,7 +202,7 @@ func BenchmarkOneShotBook(b *testing.B) {
 // bytes.Index.
 func BenchmarkSmall4KiB(b *testing.B) {
 	p := filepath.Join(b.TempDir(), "small")
-	os.WriteFile(p, srchText(4096), 0o644)
+	os.WriteFile(p, englishText(4096), 0o644)
 	warmByRead(p)
 	b.Run("Open+Find+Close", func(b *testing.B) {
 		for b.Loop() {

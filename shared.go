@@ -18,7 +18,7 @@ const SharedEnv = "MMAP_SHARED"
 type sharedMem struct {
 	// handle is the inheritable section handle on Windows, owned by the
 	// Map. Unused on Unix, where resources.file is the shared object.
-	handle uintptr
+	handle uintptr //lint:ignore U1000 used by shared_windows.go
 }
 
 // checkResize refuses the resizes shared memory cannot take: shrinking,
@@ -49,6 +49,7 @@ func (s *sharedMem) checkResize(old, n int) error {
 // Of the options, WithPopulate, WithHugePages, WithLock and WithGrow apply.
 //
 // Python: mmap.mmap(-1, n) shared with a child across fork; Go has no fork.
+// Errors are *OpError values.
 func Shared(n int, opts ...Option) (*Map, error) {
 	if n <= 0 {
 		return nil, opError("shared", rangeErr("size %d: must be positive", n))
@@ -76,12 +77,10 @@ func Shared(n int, opts ...Option) (*Map, error) {
 // On Unix the memory goes in cmd.ExtraFiles; on Windows its handle goes in
 // cmd.SysProcAttr.AdditionalInheritedHandles. Call ShareWith before
 // cmd.Start, and keep m open until Start returns.
+// Errors are *OpError values.
 func (m *Map) ShareWith(cmd *exec.Cmd) (string, error) {
 	if cmd == nil {
 		return "", opError("share", fmt.Errorf("%w: nil command", fs.ErrInvalid))
-	}
-	if cmd == nil {
-		return "", opError("share", nilArg("*exec.Cmd", nil))
 	}
 	if cmd.Process != nil {
 		return "", opError("share", fmt.Errorf("%w: the command has already started", fs.ErrInvalid))
@@ -108,6 +107,7 @@ func (m *Map) ShareWith(cmd *exec.Cmd) (string, error) {
 // SharedFromEnv maps the memory a parent process handed over with
 // ShareWith, named by the SharedEnv environment variable. It returns an
 // error matching fs.ErrNotExist when the variable is not set.
+// Errors are *OpError values.
 func SharedFromEnv() (*Map, error) {
 	token, ok := os.LookupEnv(SharedEnv)
 	if !ok {
@@ -131,6 +131,7 @@ func SharedFromEnv() (*Map, error) {
 // calling it twice maps the memory twice. A token that is malformed, or
 // names a number no descriptor can have (2^31 or more on Unix), gives an
 // error matching fs.ErrInvalid.
+// Errors are *OpError values.
 func OpenShared(token string) (*Map, error) {
 	hs, ns, _ := strings.Cut(token, ":")
 	h, err := strconv.ParseUint(hs, 10, strconv.IntSize)

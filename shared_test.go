@@ -194,13 +194,13 @@ func TestSharedResize(t *testing.T) {
 	}
 	m := newShared(t, 100)
 	copy(m.Bytes(), "hello")
-	if err := m.Resize(3 * mmap.PageSize); err != nil {
+	if err := m.Resize(3 * mmap.PageSize()); err != nil {
 		t.Fatalf("grow: %v", err)
 	}
-	if m.Len() != 3*mmap.PageSize || string(m.Bytes()[:5]) != "hello" {
+	if m.Len() != 3*mmap.PageSize() || string(m.Bytes()[:5]) != "hello" {
 		t.Fatalf("after growing: len %d, %q", m.Len(), m.Bytes()[:5])
 	}
-	if size, err := m.Size(); err != nil || size != int64(3*mmap.PageSize) {
+	if size, err := m.Size(); err != nil || size != int64(3*mmap.PageSize()) {
 		t.Fatalf("Size() = %d, %v", size, err)
 	}
 	m.Bytes()[m.Len()-1] = 'z'
@@ -209,7 +209,7 @@ func TestSharedResize(t *testing.T) {
 			t.Fatalf("Resize(%d) = %v, want ErrRange", n, err)
 		}
 	}
-	if m.Len() != 3*mmap.PageSize {
+	if m.Len() != 3*mmap.PageSize() {
 		t.Fatalf("a refused shrink changed the length to %d", m.Len())
 	}
 	cmd := sharedHelper(t, "report")
@@ -220,7 +220,7 @@ func TestSharedResize(t *testing.T) {
 	if err != nil {
 		t.Fatalf("child: %v", err)
 	}
-	if want := fmt.Sprintf("%d ReadWrite z", 3*mmap.PageSize); string(out) != want {
+	if want := fmt.Sprintf("%d ReadWrite z", 3*mmap.PageSize()); string(out) != want {
 		t.Fatalf("child reports %q, want %q", out, want)
 	}
 }

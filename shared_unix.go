@@ -52,7 +52,7 @@ func openShared(fd uintptr, n int64) (*resources, int, Mode, error) {
 		return nil, 0, 0, fmt.Errorf("descriptor %d: %w", fd, err)
 	}
 	f := os.NewFile(uintptr(nfd), fmt.Sprintf("shared:%d", fd))
-	res, length, mode, err := openShared1(f, n)
+	res, length, mode, err := openSharedFile(f, n)
 	if err != nil {
 		f.Close()
 		return nil, 0, 0, fmt.Errorf("descriptor %d: %w", fd, err)
@@ -61,7 +61,7 @@ func openShared(fd uintptr, n int64) (*resources, int, Mode, error) {
 	return res, length, mode, nil
 }
 
-func openShared1(f *os.File, n int64) (*resources, int, Mode, error) {
+func openSharedFile(f *os.File, n int64) (*resources, int, Mode, error) {
 	flags, err := unix.FcntlInt(f.Fd(), unix.F_GETFL, 0)
 	if err != nil {
 		return nil, 0, 0, err

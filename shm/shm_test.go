@@ -499,11 +499,11 @@ func TestTruncatedSegment(t *testing.T) {
 		t.Skip("truncates the file in /dev/shm")
 	}
 	name := newName()
-	s := create(t, name, int64(4*mmap.PageSize))
+	s := create(t, name, int64(4*mmap.PageSize()))
 	if err := os.Truncate("/dev/shm/"+name, 0); err != nil {
 		t.Fatal(err)
 	}
-	_, err := s.Map().ReadAt(make([]byte, 10), int64(2*mmap.PageSize))
+	_, err := s.Map().ReadAt(make([]byte, 10), int64(2*mmap.PageSize()))
 	if !errors.Is(err, mmap.ErrTruncated) {
 		t.Fatalf("ReadAt of a truncated segment: %v, want ErrTruncated", err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/spf13/cobra"
 
@@ -25,23 +26,19 @@ as bytes. The exit status is 0 whether or not NEEDLE is found.`, what, fn, fn),
 		Example: fmt.Sprintf("  mmap %s big.log ERROR --start -1000000", name),
 		Args:    exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var bounds []int
-			switch {
-			case cmd.Flags().Changed("end"):
-				bounds = []int{start, end}
-			case cmd.Flags().Changed("start"):
-				bounds = []int{start}
+			if !cmd.Flags().Changed("end") {
+				end = math.MaxInt // Python's default: the end
 			}
 			m, err := mmap.Open(args[0])
 			if err != nil {
 				return failed(err)
 			}
 			defer m.Close()
-			find := m.Find
+			find := m.FindIn
 			if last {
-				find = m.RFind
+				find = m.RFindIn
 			}
-			i, err := find([]byte(args[1]), bounds...)
+			i, err := find([]byte(args[1]), start, end)
 			if err != nil {
 				return failed(fmt.Errorf("%s %s: %w", name, args[0], err))
 			}

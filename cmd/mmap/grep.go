@@ -117,7 +117,7 @@ func grepMatches(out *bufio.Writer, m *mmap.Map, re mmap.Regexp, numbers bool) e
 			continue
 		}
 		if numbers {
-			n, err := m.Count([]byte{'\n'}, counted, loc[0])
+			n, err := m.CountIn([]byte{'\n'}, counted, loc[0])
 			if err != nil {
 				return err
 			}

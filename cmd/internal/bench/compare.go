@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"io"
+	"math"
 	"os"
 	"regexp"
 	"runtime"
@@ -292,7 +293,7 @@ func mmapSeekFind(path string) (int, error) {
 		return 0, err
 	}
 	defer m.Close()
-	return m.Find([]byte(needle), seekOffset)
+	return m.FindIn([]byte(needle), seekOffset, math.MaxInt)
 }
 
 func offsetFrom(base, i int) int {

@@ -75,7 +75,7 @@ func BenchmarkGuardOverhead(b *testing.B) {
 	})
 	compare(b, "Find64K", func(i int) {
 		start := (i * 4096) % (size - findLen)
-		j, err := m.Find(needle, start, start+findLen)
+		j, err := m.FindIn(needle, start, start+findLen)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -12,7 +12,7 @@ import (
 // truncated file as a fault.
 func TestTouchFallback(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "f")
-	if err := os.WriteFile(p, make([]byte, 3*PageSize+5), 0o644); err != nil {
+	if err := os.WriteFile(p, make([]byte, 3*pageSize+5), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	m, err := Open(p, WithOffset(3))

@@ -1,5 +1,3 @@
-//go:build linux
-
 package mmap_test
 
 import (
@@ -168,7 +166,7 @@ func TestCopyOnWriteNeverReachesFile(t *testing.T) {
 		t.Fatalf("the file changed under a CopyOnWrite map (%d flushes reported)", len(flushed))
 	}
 
-	content := faultContent(3*mmap.PageSize + 5)
+	content := faultContent(3*mmap.PageSize() + 5)
 	path = filepath.Join(t.TempDir(), "cow")
 	if err := os.WriteFile(path, content, 0o644); err != nil {
 		t.Fatal(err)
@@ -209,7 +207,7 @@ func TestCopyOnWriteNeverReachesFile(t *testing.T) {
 // disk, and Flush leaves it clean. It is skipped where those files cannot
 // be read.
 func TestFlushCleansPages(t *testing.T) {
-	path := writeFaultFile(t, 4*mmap.PageSize)
+	path := writeFaultFile(t, 4*mmap.PageSize())
 	m := mustOpen(t, path, mmap.ReadWrite)
 	pagemap, err := os.Open("/proc/self/pagemap")
 	if err != nil {
@@ -227,7 +225,7 @@ func TestFlushCleansPages(t *testing.T) {
 		var addr uintptr
 		m.Guard(func(b []byte) error { addr = uintptr(unsafePointerOf(b[off:])); return nil })
 		var ent [8]byte
-		if _, err := pagemap.ReadAt(ent[:], int64(addr/uintptr(mmap.PageSize))*8); err != nil {
+		if _, err := pagemap.ReadAt(ent[:], int64(addr/uintptr(mmap.PageSize()))*8); err != nil {
 			t.Skip(err)
 		}
 		e := binary.LittleEndian.Uint64(ent[:])
@@ -242,7 +240,7 @@ func TestFlushCleansPages(t *testing.T) {
 		return binary.LittleEndian.Uint64(ent[:])&(1<<kpfDirty) != 0
 	}
 	for round := range 5 {
-		off := (round % 4) * mmap.PageSize
+		off := (round % 4) * mmap.PageSize()
 		if _, err := m.WriteAt([]byte{'a' + byte(round)}, int64(off+7)); err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -179,26 +180,12 @@ func forgetMaps(t testing.TB, path string, n int) {
 	}
 }
 
-// waitFor runs the garbage collector until cond holds or timeout passes.
-func waitFor(timeout time.Duration, cond func() bool) bool {
-	for deadline := time.Now().Add(timeout); ; {
-		if cond() {
-			return true
-		}
-		if time.Now().After(deadline) {
-			return false
-		}
-		runtime.GC()
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // TestForgottenMapIsUnmapped leaves maps unclosed and checks, in the
 // kernel's own list of this process's mappings and descriptors, that the
 // garbage collector unmaps them and closes their descriptors.
 func TestForgottenMapIsUnmapped(t *testing.T) {
 	const n = 10
-	path := writeFaultFile(t, 3*mmap.PageSize)
+	path := writeFaultFile(t, 3*mmap.PageSize())
 	if got := mappingsOf(t, path); got != 0 {
 		t.Fatalf("%d mappings of a new file", got)
 	}
@@ -230,7 +217,7 @@ func leakOneMap(t testing.TB, path string) {
 // TestReportLeaks checks that a forgotten Map is reported with the stack
 // that made it, and that maps made after ReportLeaks(nil) are not.
 func TestReportLeaks(t *testing.T) {
-	path := writeFaultFile(t, mmap.PageSize)
+	path := writeFaultFile(t, mmap.PageSize())
 	reports := make(chan string, 100)
 	mmap.ReportLeaks(func(stack []byte) {
 		select {
@@ -269,7 +256,7 @@ func TestReportLeaks(t *testing.T) {
 	if found == "" {
 		t.Fatal("no leak report for a forgotten Map after 10 s of garbage collection")
 	}
-	if !strings.Contains(found, "lifetime_test.go") {
+	if !strings.Contains(found, "leak_test.go") {
 		t.Errorf("the report does not say where the Map was made:\n%s", found)
 	}
 	if !waitFor(10*time.Second, func() bool { return mappingsOf(t, path) == 0 }) {
@@ -334,4 +321,81 @@ func TestOpenCloseDoesNotLeak(t *testing.T) {
 		t.Errorf("%d lines in /proc/self/maps after %d maps were opened and closed, %d before", got, n, lines)
 	}
 	t.Logf("%d maps opened and closed in %v (%v each)", n, elapsed, elapsed/time.Duration(n))
+}
+
+// Issue 9 item 7: a method called inside a loop body or Guard callback,
+// which holds the Map open, while another goroutine calls Close, returns
+// fs.ErrClosed (or completes) instead of waiting for the Close that waits
+// for it; Close returns once the outer call ends.
+func TestNestedCallDuringClose(t *testing.T) {
+	outer := map[string]func(m *mmap.Map, body func()){
+		"FindAll": func(m *mmap.Map, body func()) {
+			for range m.FindAll([]byte("a")) {
+				body()
+				break
+			}
+		},
+		"Lines": func(m *mmap.Map, body func()) {
+			for range m.Lines() {
+				body()
+				break
+			}
+		},
+		"Matches": func(m *mmap.Map, body func()) {
+			for range m.Matches(regexp.MustCompile(`a`)) {
+				body()
+				break
+			}
+		},
+		"Guard": func(m *mmap.Map, body func()) {
+			m.Guard(func([]byte) error { body(); return nil })
+		},
+	}
+	for name, loop := range outer {
+		t.Run(name, func(t *testing.T) {
+			m := anonMap(t, []byte("abc\nabc\n"))
+			closed := make(chan error, 1)
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				loop(m, func() {
+					go func() { closed <- m.Close() }()
+					for !mmap.ClosePending(m) {
+						time.Sleep(time.Millisecond)
+					}
+					// Nested calls of every kind: each must return at once.
+					if _, err := m.Find([]byte("b")); !errors.Is(err, fs.ErrClosed) {
+						t.Errorf("nested Find: %v", err)
+					}
+					if _, err := m.ReadAt(make([]byte, 1), 0); !errors.Is(err, fs.ErrClosed) {
+						t.Errorf("nested ReadAt: %v", err)
+					}
+					if _, err := m.At(0); !errors.Is(err, fs.ErrClosed) {
+						t.Errorf("nested At: %v", err)
+					}
+					if m.Len() != 0 {
+						t.Errorf("nested Len after Close began: %d", m.Len())
+					}
+					select {
+					case err := <-closed:
+						t.Errorf("Close returned (%v) before the outer call ended", err)
+					default:
+					}
+				})
+			}()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("the nested call deadlocked with Close")
+			}
+			select {
+			case err := <-closed:
+				if err != nil {
+					t.Fatalf("Close: %v", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("Close did not return after the outer call ended")
+			}
+		})
+	}
 }

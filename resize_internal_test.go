@@ -18,7 +18,7 @@ func TestResizeRecovery(t *testing.T) {
 	errInjected := errors.New("injected remap failure")
 	for _, unmapFirst := range []bool{false, true} {
 		p := filepath.Join(t.TempDir(), "f")
-		content := bytes.Repeat([]byte("0123456789abcdef"), PageSize/16)
+		content := bytes.Repeat([]byte("0123456789abcdef"), pageSize/16)
 		if err := os.WriteFile(p, content, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -33,7 +33,7 @@ func TestResizeRecovery(t *testing.T) {
 			}
 			return errInjected
 		}
-		err = m.Resize(3 * PageSize)
+		err = m.Resize(3 * pageSize)
 		remapRegion = saved
 		if !errors.Is(err, errInjected) {
 			t.Fatalf("unmapFirst=%v: Resize = %v, want the injected error", unmapFirst, err)
@@ -48,7 +48,7 @@ func TestResizeRecovery(t *testing.T) {
 		if m.Len() != want {
 			t.Fatalf("unmapFirst=%v: Len = %d after the failed Resize, want %d", unmapFirst, m.Len(), want)
 		}
-		if err := m.Resize(2 * PageSize); err != nil {
+		if err := m.Resize(2 * pageSize); err != nil {
 			t.Fatalf("unmapFirst=%v: a later Resize: %v", unmapFirst, err)
 		}
 		got := make([]byte, len(content))
@@ -66,7 +66,7 @@ func TestResizeRecovery(t *testing.T) {
 // shrinking.
 func TestRemapByCopy(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "f")
-	if err := os.WriteFile(p, bytes.Repeat([]byte("x"), 3*PageSize), 0o644); err != nil {
+	if err := os.WriteFile(p, bytes.Repeat([]byte("x"), 3*pageSize), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.OpenFile(p, os.O_RDWR, 0)
@@ -77,15 +77,15 @@ func TestRemapByCopy(t *testing.T) {
 	for _, file := range []*os.File{nil, f} {
 		var r region
 		if file == nil {
-			r, err = mapAnonymous(PageSize)
+			r, err = mapAnonymous(pageSize)
 		} else {
-			r, err = mapFile(file, 0, PageSize, ReadWrite)
+			r, err = mapFile(file, 0, pageSize, ReadWrite)
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
 		copy(r.bytes(0, 5), "hello")
-		for _, size := range []int{3 * PageSize, PageSize / 2, 2 * PageSize} {
+		for _, size := range []int{3 * pageSize, pageSize / 2, 2 * pageSize} {
 			if err := r.remapByCopy(file, 0, size, ReadWrite); err != nil {
 				t.Fatal(err)
 			}

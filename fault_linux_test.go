@@ -1,5 +1,3 @@
-//go:build linux
-
 package mmap_test
 
 import (
@@ -196,7 +194,7 @@ func TestTruncatedUnderMap(t *testing.T) {
 	const rounds = 100
 	start := time.Now()
 	tr := startTruncator(t)
-	page := mmap.PageSize
+	page := mmap.PageSize()
 	size := faultFilePages * page
 	path := filepath.Join(t.TempDir(), "cut")
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -264,7 +262,7 @@ func TestTruncatedUnderMap(t *testing.T) {
 // last page that can still be read, and the FaultError's Offset is where
 // the first byte that could not be read lies.
 func TestTruncatedExactCounts(t *testing.T) {
-	page := mmap.PageSize
+	page := mmap.PageSize()
 	size := faultFilePages * page
 	for _, tc := range []struct {
 		newSize int // where the file is cut
@@ -316,21 +314,21 @@ func TestTruncatedLargeMapIsQuick(t *testing.T) {
 	f.Close()
 	for _, mode := range []mmap.Mode{mmap.ReadOnly, mmap.ReadWrite} {
 		m := mustOpen(t, path, mode)
-		if err := os.Truncate(path, int64(mmap.PageSize)); err != nil {
+		if err := os.Truncate(path, int64(mmap.PageSize())); err != nil {
 			t.Fatal(err)
 		}
 		p := make([]byte, size)
 		start := time.Now()
 		n, err := m.ReadAt(p, 0)
-		wantTruncated(t, "ReadAt", err, int64(mmap.PageSize), size)
-		if n != mmap.PageSize {
-			t.Errorf("ReadAt: n = %d, want %d", n, mmap.PageSize)
+		wantTruncated(t, "ReadAt", err, int64(mmap.PageSize()), size)
+		if n != mmap.PageSize() {
+			t.Errorf("ReadAt: n = %d, want %d", n, mmap.PageSize())
 		}
 		if mode == mmap.ReadWrite {
 			n, err = m.WriteAt(p, 0)
-			wantTruncated(t, "WriteAt", err, int64(mmap.PageSize), size)
-			if n != mmap.PageSize {
-				t.Errorf("WriteAt: n = %d, want %d", n, mmap.PageSize)
+			wantTruncated(t, "WriteAt", err, int64(mmap.PageSize()), size)
+			if n != mmap.PageSize() {
+				t.Errorf("WriteAt: n = %d, want %d", n, mmap.PageSize())
 			}
 		}
 		if d := time.Since(start); d > 1500*time.Millisecond {
@@ -345,7 +343,7 @@ func TestTruncatedLargeMapIsQuick(t *testing.T) {
 // TestTruncatedInsideARune cuts the file in the middle of a UTF-8
 // sequence: ReadRune must report the fault, not a utf8.RuneError.
 func TestTruncatedInsideARune(t *testing.T) {
-	page := mmap.PageSize
+	page := mmap.PageSize()
 	content := faultContent(4 * page)
 	copy(content[2*page-1:], "€") // three bytes: one before the page boundary, two after
 	path := filepath.Join(t.TempDir(), "rune")
@@ -384,7 +382,7 @@ func TestTruncatedParallelScan(t *testing.T) {
 	if i, err := m.Find([]byte("#")); i != -1 || err != nil {
 		t.Fatalf("Find before the cut: %d, %v", i, err)
 	}
-	for _, cut := range []int{size / 2, 3 * mmap.PageSize, size - mmap.PageSize} {
+	for _, cut := range []int{size / 2, 3 * mmap.PageSize(), size - mmap.PageSize()} {
 		if err := os.Truncate(path, int64(cut)); err != nil {
 			t.Fatal(err)
 		}
@@ -405,7 +403,7 @@ func TestTruncatedParallelScan(t *testing.T) {
 // again reads once more, without a remap: the pages past the cut read as
 // zeros, as the file does.
 func TestTruncatedThenGrown(t *testing.T) {
-	page := mmap.PageSize
+	page := mmap.PageSize()
 	size := faultFilePages * page
 	path := filepath.Join(t.TempDir(), "regrow")
 	if err := os.WriteFile(path, faultContent(size), 0o644); err != nil {
@@ -443,7 +441,7 @@ func TestTruncatedThenGrown(t *testing.T) {
 // caller's debug.SetPanicOnFault setting back, whatever it was, also after
 // a fault.
 func TestGuardRestoresPanicOnFault(t *testing.T) {
-	page := mmap.PageSize
+	page := mmap.PageSize()
 	path := filepath.Join(t.TempDir(), "setting")
 	if err := os.WriteFile(path, faultContent(4*page), 0o644); err != nil {
 		t.Fatal(err)
@@ -488,7 +486,7 @@ func TestGuardRestoresPanicOnFault(t *testing.T) {
 // is not a fault on the map reaches the caller unchanged, and that the Map
 // stays open and usable afterwards (Close does not hang on the lock).
 func TestGuardPassesOtherPanicsOn(t *testing.T) {
-	m := mustOpen(t, writeFaultFile(t, 2*mmap.PageSize), mmap.ReadOnly)
+	m := mustOpen(t, writeFaultFile(t, 2*mmap.PageSize()), mmap.ReadOnly)
 	type custom struct{ s string }
 	var nilMap map[string]int
 	var nilPtr *struct{ x int }
