@@ -76,7 +76,7 @@ func (e *OpError) Unwrap() error { return e.Err }
 // past the new end of file faults, so Offset is a page boundary; for
 // Flush, Advise and Lock, which ask the file instead, it is the new end,
 // or the start of the range asked for when that is later. The
-// bytes between the new end and the end of its page, at most PageSize-1,
+// bytes between the new end and the end of its page, at most PageSize()-1,
 // stay mapped: the kernel reads them as zeros and takes writes there
 // without a fault, so ReadAt and WriteAt count them as done, but what is
 // written there never reaches the file; Flush of that range reports
