@@ -126,7 +126,7 @@ var errEmptyOld = fmt.Errorf("%w: empty old", fs.ErrInvalid)
 // ErrFileChanged is returned by ReplaceFile when the file's size changed
 // while it worked (another process appended to or truncated it): the
 // replacement would lose or garble the other process's bytes.
-var ErrFileChanged = errors.New("mmap: file changed size during the replace")
+var ErrFileChanged = errors.New("file changed size during the replace")
 
 // replaceHook, when set (by tests), is called at the named points of
 // ReplaceFile where another process's change matters.
@@ -211,6 +211,10 @@ func WithSync() ReplaceOption { return func(o *replaceOptions) { o.sync = true }
 // matching ErrFileChanged and leaves the file as it was plus the appended
 // bytes. An append in the few microseconds between its last look at the
 // size and the growth, cut or rename is not seen and is lost.
+//
+// Errors are *fs.PathError values, or *FaultError for a memory fault; a
+// full disk matches syscall.ENOSPC, a change by another process
+// ErrFileChanged.
 func ReplaceFile(path string, old, new []byte, n int, opts ...ReplaceOption) (int, error) {
 	var o replaceOptions
 	for _, opt := range opts {
