@@ -103,6 +103,7 @@ func (m *Map) count(sub []byte, start, end int) (int, error) {
 // loop body must not call Close or Resize of the same Map, which would wait
 // forever. If the body itself faults on the map's memory, the loop panics
 // with the *FaultError, since a loop body that panicked cannot be resumed.
+// The loop's error is an *OpError or a *FaultError.
 func (m *Map) FindAll(sub []byte) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
 		iterate(m, "findall", -1, nil, yield, func(data []byte, emit func(int) bool) {
@@ -158,6 +159,7 @@ func iterate[T any](m *Map, op string, zero T, argErr error, yield func(T, error
 // body must not call Close or Resize of the same Map; a fault in Lines
 // ends the loop with (nil, err), and one in the body panics with the
 // *FaultError.
+// The loop's error is an *OpError or a *FaultError.
 func (m *Map) Lines() iter.Seq2[[]byte, error] {
 	return func(yield func([]byte, error) bool) {
 		iterate(m, "lines", nil, nil, yield, func(data []byte, emit func([]byte) bool) {
