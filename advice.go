@@ -82,7 +82,7 @@ func (m *Map) AdviseRange(a Advice, off, n int) error {
 		n = len(m.data) - off
 	}
 	start, length := m.pageSpan(off, n)
-	err := m.res.reg.advise(start, length, a)
+	err := m.sysFault("advise", off, m.res.reg.advise(start, length, a))
 	if err != nil && a == AdvicePopulateRead && (errors.Is(err, errors.ErrUnsupported) || kindOf(err) == errInvalid) {
 		err = m.touch(off, n)
 	}

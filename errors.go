@@ -71,6 +71,16 @@ func (e *OpError) Unwrap() error { return e.Err }
 // Err is ErrTruncated when a fresh look at the file shows it is now shorter
 // than the map, and ErrFault otherwise. Bytes before Offset were read or
 // written; the byte at Offset was not.
+//
+// Faults come in whole pages: after a truncation, the first page wholly
+// past the new end of file faults, so Offset is a page boundary; for
+// Flush, Advise and Lock, which ask the file instead, it is the new end,
+// or the start of the range asked for when that is later. The
+// bytes between the new end and the end of its page, at most PageSize()-1,
+// stay mapped: the kernel reads them as zeros and takes writes there
+// without a fault, so ReadAt and WriteAt count them as done, but what is
+// written there never reaches the file; Flush of that range reports
+// ErrTruncated.
 type FaultError struct {
 	Op     string  // the method that faulted, such as "read" or "find"
 	Offset int64   // offset in the map of the first byte not accessed

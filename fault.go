@@ -84,7 +84,9 @@ func (m *Map) fileEndsBefore(end int) (int, bool) {
 		return 0, false
 	}
 	fi, err := m.res.file.Stat()
-	if err != nil || fi.Size() >= m.off+int64(end) {
+	// A device (/dev/zero) reports size 0 whatever it holds: only a regular
+	// file's size says where its pages end.
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() >= m.off+int64(end) {
 		return 0, false
 	}
 	return int(max(fi.Size()-m.off, 0)), true
@@ -99,6 +101,24 @@ func (m *Map) kernelFault(op string, off int) *FaultError {
 		e.Err = ErrTruncated
 	}
 	return e
+}
+
+// sysFault turns the error of a system call that touched the map's pages
+// at [off, ...) (madvise populate, mlock) into the *FaultError a method
+// touching the memory itself would give, when the file now ends before
+// the map does: the kernel says EFAULT or ENOMEM there, which tells the
+// caller nothing. Other errors are returned as they are.
+func (m *Map) sysFault(op string, off int, err error) error {
+	if err == nil {
+		return nil
+	}
+	if cut, ok := m.fileEndsBefore(len(m.data)); ok {
+		return &FaultError{Op: op, Offset: int64(max(cut, off)), Err: ErrTruncated}
+	}
+	if kindOf(err) == errBadAddress {
+		return m.kernelFault(op, off)
+	}
+	return err
 }
 
 // copyGuarded copies src into dst, one of which is the map from offset off

@@ -21,7 +21,11 @@ func (m *Map) lockOp(op string, fn func(region, int, int) error) error {
 	if len(m.data) == 0 {
 		return nil
 	}
-	if err := fn(m.res.reg, 0, m.res.reg.size); err != nil {
+	err := fn(m.res.reg, 0, m.res.reg.size)
+	if err != nil && m.res.file != nil && lockFault(err) {
+		err = m.kernelFault(op, 0) // a page that could not be read in
+	}
+	if err := m.sysFault(op, 0, err); err != nil {
 		return opError(op, err)
 	}
 	return nil

@@ -51,6 +51,25 @@ import (
 //		Whether remapByCopy of a file maps the new view before unmapping
 //		the old (Unix), or must unmap first (Windows, which cannot resize a
 //		file under a view).
+//	lockFault(err error) bool (lockfault_*.go)
+//		Whether an error of region.lock can only mean a page that could
+//		not be read in (mlock's ENOMEM when no memlock limit applies).
+//
+// The one-shot helpers and ReplaceFile have ports of their own:
+//
+//	openScan(path string) (scanSource, error) (oneshot_unix.go, oneshot_other.go)
+//		Opens a file for FindInFile/CountInFile without blocking on a FIFO
+//		and refuses what checkScannable refuses; scanSource's readAt
+//		(pread, io.EOF at the end), mapFile and close.
+//	reserveSpace(f *os.File, from, to int64) error (replace_linux.go, replace_bsd.go, replace_nounix.go)
+//		Grows f to to bytes with [from, to) allocated (fallocate, else
+//		writeZeros).
+//	copyXattrs(dst, src *os.File) error (same files)
+//		Copies the extended attributes and ACLs a rename would lose.
+//	lockTemp, removeIfStale, renameTemp, keepOwner (replace_unix.go, replace_nounix.go)
+//		Mark a replacement's temporary file as in use, remove one whose
+//		maker died, rename it over the original, give it the original's
+//		owner.
 
 // errKind is what the neutral code needs to know of an operating-system
 // error; kindOf in each port says which errnos are which.

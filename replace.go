@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/mmapkit/mmap/internal/scan"
@@ -122,6 +123,21 @@ func (m *Map) overwrite(op string, pos []int, new []byte) (int, error) {
 
 var errEmptyOld = fmt.Errorf("%w: empty old", fs.ErrInvalid)
 
+// ErrFileChanged is returned by ReplaceFile when the file's size changed
+// while it worked (another process appended to or truncated it): the
+// replacement would lose or garble the other process's bytes.
+var ErrFileChanged = errors.New("file changed size during the replace")
+
+// replaceHook, when set (by tests), is called at the named points of
+// ReplaceFile where another process's change matters.
+var replaceHook func(point string)
+
+func hook(point string) {
+	if replaceHook != nil {
+		replaceHook(point)
+	}
+}
+
 // A ReplaceOption changes how ReplaceFile works.
 type ReplaceOption func(*replaceOptions)
 
@@ -132,10 +148,22 @@ type replaceOptions struct {
 // WithSafeReplace makes ReplaceFile all-or-nothing: it writes the result to
 // a temporary file beside the original, syncs it to disk, and renames it
 // over the original, so that a failure or a crash at any moment leaves
-// either the old file or the new one, never a mix. The new file gets the
-// original's permission bits but is a new inode: hard links to the
-// original keep the old content, and owner and extended attributes are
-// not copied. It needs free space for a second copy of the file.
+// either the old file or the new one, never a mix. It needs free space for
+// a second copy of the file.
+//
+// A symbolic link is followed: its target is replaced and the link stays.
+// The new file keeps the original's permission bits, setuid, setgid and
+// sticky bits included; its owner and group when the process may set them
+// (root; otherwise the group only if the process belongs to it, and the
+// owner becomes the process's); and on Linux its extended attributes and
+// POSIX ACLs, except those the process may not set (trusted.*, some
+// security.* when not root) or the filesystem does not hold. It is a new
+// inode: hard links to the original keep the old content, and open
+// descriptors and maps of it still see the old file.
+//
+// A temporary file left by a replacement that was killed (SIGKILL, power
+// loss) is removed by the next replacement of the same file. Python: no
+// equivalent; os.replace does the rename.
 func WithSafeReplace() ReplaceOption { return func(o *replaceOptions) { o.safe = true } }
 
 // WithDryRun makes ReplaceFile count the replacements it would make and
@@ -150,7 +178,7 @@ func WithSync() ReplaceOption { return func(o *replaceOptions) { o.sync = true }
 // file at path with new (all of them if n < 0), found from the left as
 // bytes.Replace finds them, and returns how many it replaced. The file ends
 // up holding what bytes.Replace would return for its content. new may have
-// any length; old must not be empty.
+// any length; old must not be empty. A symbolic link is followed.
 //
 // Without WithSafeReplace the file is changed in place, through a ReadWrite
 // map, writing only what changes:
@@ -158,11 +186,13 @@ func WithSync() ReplaceOption { return func(o *replaceOptions) { o.sync = true }
 //   - Same length: each occurrence is overwritten where it is. A failure
 //     midway (a *FaultError if another process truncates the file) leaves
 //     the occurrences before it replaced and those after it not.
-//   - Longer new: the file is first extended to its final size; if that
-//     fails (no space, a file size limit) ReplaceFile returns the error and
-//     the file is unchanged. Then, from the end backwards, each stretch
-//     between occurrences is moved to its final place and the replacement
-//     written before it.
+//   - Longer new: the file is first extended to its final size with the
+//     space allocated (fallocate on Linux; elsewhere, or where the
+//     filesystem has no fallocate, by writing zeros); if that fails (a
+//     full disk: an error matching syscall.ENOSPC; a file size limit)
+//     ReplaceFile returns the error and the file is exactly as it was.
+//     Then, from the end backwards, each stretch between occurrences is
+//     moved to its final place and the replacement written before it.
 //   - Shorter new: from the start forwards, each replacement is written and
 //     the stretch after it moved down; then the file is truncated to its
 //     final size. If that truncation fails the content is complete but
@@ -172,6 +202,19 @@ func WithSync() ReplaceOption { return func(o *replaceOptions) { o.sync = true }
 // neither the old nor the new content but a mix; use WithSafeReplace when
 // that matters. In-place changes are not synced to disk unless WithSync is
 // given. WithDryRun only counts.
+//
+// ReplaceFile is not a lock. Bytes another process appends while it works
+// are kept after the new content when nothing moves over them (same
+// length; shorter, where they are moved down to follow the new content);
+// where they would be overwritten or dropped (longer, after the scan;
+// WithSafeReplace, before the rename) ReplaceFile fails with an error
+// matching ErrFileChanged and leaves the file as it was plus the appended
+// bytes. An append in the few microseconds between its last look at the
+// size and the growth, cut or rename is not seen and is lost.
+//
+// Errors are *fs.PathError values, or *FaultError for a memory fault; a
+// full disk matches syscall.ENOSPC, a change by another process
+// ErrFileChanged.
 func ReplaceFile(path string, old, new []byte, n int, opts ...ReplaceOption) (int, error) {
 	var o replaceOptions
 	for _, opt := range opts {
@@ -261,9 +304,21 @@ func replaceInPlace(m *Map, old, new []byte, n int) (int, error) {
 	size := m.Len()
 	delta := len(new) - len(old)
 	newSize := size + len(pos)*delta
+	hook("scanned")
+	if err := m.sameSize(size); err != nil {
+		return 0, err
+	}
+	hook("checked")
 	if delta > 0 {
-		// Grow first: if the file cannot grow, nothing has changed.
+		// Grow first, with the space reserved: if the file cannot grow,
+		// or the disk has no room for the growth, nothing has changed;
+		// without the reservation a full disk would fault (SIGBUS)
+		// halfway through the moves below and leave a mix.
+		if err := m.reserve(size, newSize); err != nil {
+			return 0, err
+		}
 		if err := m.Resize(newSize); err != nil {
+			m.res.file.Truncate(int64(size)) // the map is as it was; so is the file
 			return 0, err
 		}
 	}
@@ -272,6 +327,13 @@ func replaceInPlace(m *Map, old, new []byte, n int) (int, error) {
 	}
 	data := m.data
 	L := len(old)
+	if delta > 0 && moveByPopulate {
+		// Every page from the first occurrence on is written: make them
+		// writable in one system call instead of one fault per page
+		// (BenchmarkReplaceLonger). A hint: the faults do the same work.
+		start, length := m.pageSpan(pos[0], newSize-pos[0])
+		m.res.reg.advise(start, length, AdvicePopulateWrite)
+	}
 	err = m.guard(op, 0, func() {
 		if delta > 0 {
 			// Backwards: stretch i (after occurrence i) moves up by
@@ -301,29 +363,127 @@ func replaceInPlace(m *Map, old, new []byte, n int) (int, error) {
 		return 0, err
 	}
 	if delta < 0 {
-		if err := m.Resize(newSize); err != nil {
+		hook("moved")
+		if err := m.shrinkKeepingAppends(size, newSize); err != nil {
 			return len(pos), err
 		}
 	}
 	return len(pos), nil
 }
 
+// shrinkKeepingAppends ends a shrinking replacement: it resizes the map
+// from size to newSize bytes, which cuts the file after the new content
+// when the file still ends where the map did, and otherwise (another
+// process appended meanwhile) leaves it whole; the appended bytes are then
+// moved down to follow the new content and the stale bytes between cut
+// out. Bytes appended between Resize's look at the size and its cut, a
+// few microseconds, are lost.
+func (m *Map) shrinkKeepingAppends(size, newSize int) error {
+	f := m.res.file
+	oldEnd, newEnd := m.off+int64(size), m.off+int64(newSize)
+	if err := m.Resize(newSize); err != nil {
+		return err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	end := fi.Size()
+	if end <= oldEnd {
+		if end < newEnd { // cut shorter by someone else
+			return fmt.Errorf("%w: %d bytes when the replace began, %d now", ErrFileChanged, oldEnd, end)
+		}
+		return nil
+	}
+	buf := make([]byte, min(end-oldEnd, 1<<20))
+	to := newEnd
+	for from := oldEnd; from < end; {
+		n, err := f.ReadAt(buf[:min(int64(len(buf)), end-from)], from)
+		if n > 0 {
+			if _, werr := f.WriteAt(buf[:n], to); werr != nil {
+				return werr
+			}
+		}
+		if err != nil {
+			return err
+		}
+		from, to = from+int64(n), to+int64(n)
+	}
+	return f.Truncate(to)
+}
+
+// moveByPopulate makes a growing replacement populate the pages it will
+// write before moving the content (BenchmarkReplaceLonger compares).
+var moveByPopulate = true
+
+// sameSize returns an error matching ErrFileChanged when the map's file is
+// no longer size bytes long.
+func (m *Map) sameSize(size int) error {
+	fi, err := m.res.file.Stat()
+	if err != nil {
+		return err
+	}
+	if fi.Size() != m.off+int64(size) {
+		return fmt.Errorf("%w: %d bytes when the replace began, %d now", ErrFileChanged, m.off+int64(size), fi.Size())
+	}
+	return nil
+}
+
+// reserve grows the map's file from size to newSize bytes with the disk
+// space allocated (reserveSpace), or leaves it as it was and returns the
+// error (matching syscall.ENOSPC for a full disk).
+func (m *Map) reserve(size, newSize int) error {
+	f := m.res.file
+	if err := reserveSpace(f, int64(size), int64(newSize)); err != nil {
+		f.Truncate(int64(size))
+		return &fs.PathError{Op: "reserve", Path: f.Name(), Err: err}
+	}
+	return nil
+}
+
+// writeZeros allocates [from, to) of f by writing zeros, as
+// posix_fallocate does where the filesystem has no fallocate.
+func writeZeros(f *os.File, from, to int64) error {
+	zero := make([]byte, min(to-from, 1<<20))
+	for off := from; off < to; {
+		n, err := f.WriteAt(zero[:min(int64(len(zero)), to-off)], off)
+		if err != nil {
+			return err
+		}
+		off += int64(n)
+	}
+	return nil
+}
+
 // copyBufs are the buffers replaceSafe writes through.
 var copyBufs = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 1<<20) }}
 
+// tempPattern names the temporary files replaceSafe makes beside the file
+// called base; the * is random.
+func tempPattern(base string) string { return "." + base + ".replace-*" }
+
 // replaceSafe writes the result into a temporary file in the same
-// directory, syncs it, and renames it over path.
+// directory as the file path names (after symbolic links), gives it the
+// original's owner, mode and extended attributes, syncs it, and renames it
+// over the original.
 func replaceSafe(path string, old, new []byte, n int) (count int, err error) {
-	m, err := Open(path)
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return 0, err
+	}
+	m, err := OpenFile(target, ReadOnly)
 	if err != nil {
 		return 0, err
 	}
 	defer m.Close()
-	fi, err := os.Stat(path)
+	src := m.res.file
+	fi, err := src.Stat()
 	if err != nil {
 		return 0, err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".replace-*")
+	dir, base := filepath.Split(target)
+	removeStaleTemps(dir, base)
+	tmp, err := createTemp(dir, base)
 	if err != nil {
 		return 0, err
 	}
@@ -346,20 +506,92 @@ func replaceSafe(path string, old, new []byte, n int) (count int, err error) {
 	if err = w.Flush(); err != nil {
 		return 0, err
 	}
-	if err = tmp.Chmod(fi.Mode().Perm()); err != nil {
+	if err = keepMetadata(tmp, src, fi); err != nil {
 		return 0, err
 	}
 	if err = tmp.Sync(); err != nil {
 		return 0, err
 	}
-	if err = tmp.Close(); err != nil {
+	hook("written")
+	if err = m.sameSize(m.Len()); err != nil {
 		return 0, err
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+	hook("checked")
+	// Windows refuses to replace a file that is mapped.
+	if err = m.Close(); err != nil {
 		return 0, err
 	}
-	syncDir(filepath.Dir(path))
+	if err = renameTemp(tmp, target); err != nil {
+		return 0, err
+	}
+	syncDir(dir)
 	return count, nil
+}
+
+// createTemp makes a temporary file for replaceSafe, locked (lockTemp) so
+// that removeStaleTemps in another process leaves it alone; one removed
+// between its creation and its lock is made again.
+func createTemp(dir, base string) (*os.File, error) {
+	for {
+		tmp, err := os.CreateTemp(dir, tempPattern(base))
+		if err != nil {
+			return nil, err
+		}
+		if err := lockTemp(tmp); err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+			return nil, err
+		}
+		a, err1 := tmp.Stat()
+		b, err2 := os.Stat(tmp.Name())
+		if err1 == nil && err2 == nil && os.SameFile(a, b) {
+			return tmp, nil
+		}
+		tmp.Close()
+	}
+}
+
+// removeStaleTemps removes the temporary files that replacements of base
+// killed before they finished (SIGKILL, a crash, power loss) left in dir:
+// those no live process holds locked. Each may be as large as the file.
+// Only names os.CreateTemp gives for tempPattern(base), a decimal number
+// in place of the *, are touched: a file of the user's named alike stays.
+func removeStaleTemps(dir, base string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix, _, _ := strings.Cut(tempPattern(base), "*")
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if ok && e.Type().IsRegular() && isDecimal(rest) {
+			removeIfStale(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+func isDecimal(s string) bool {
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// keepMetadata gives tmp what the original file src, described by fi, has
+// and a rename would otherwise lose: the owner and group (as far as the
+// process may set them: any when root, else only a group it belongs to),
+// the permission bits with setuid, setgid and sticky (after chown, which
+// clears them), then the extended attributes, POSIX ACLs among them, where
+// the platform and filesystem have them (copyXattrs).
+func keepMetadata(tmp, src *os.File, fi fs.FileInfo) error {
+	keepOwner(tmp, fi)
+	mode := fi.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
+	if err := tmp.Chmod(mode); err != nil {
+		return err
+	}
+	return copyXattrs(tmp, src)
 }
 
 // syncDir makes a rename in dir durable where the OS allows it.
@@ -381,22 +613,28 @@ func (m *Map) writeReplaced(w *bufio.Writer, old, new []byte, n int) (int, error
 	data := m.data
 	count, next := 0, 0
 	var werr error
+	write := func(b []byte) bool {
+		if _, werr = w.Write(b); werr != nil && kindOf(werr) == errBadAddress {
+			// A chunk larger than w's buffer goes straight from the map
+			// to write(2), which meets a truncated file's missing pages
+			// as EFAULT where a copy would have faulted.
+			werr = m.kernelFault(op, next)
+		}
+		return werr == nil
+	}
 	err := m.guard(op, 0, func() {
 		for n < 0 || count < n {
 			j := bytes.Index(data[next:], old)
 			if j < 0 {
 				break
 			}
-			if _, werr = w.Write(data[next : next+j]); werr != nil {
-				return
-			}
-			if _, werr = w.Write(new); werr != nil {
+			if !write(data[next:next+j]) || !write(new) {
 				return
 			}
 			count++
 			next += j + len(old)
 		}
-		_, werr = w.Write(data[next:])
+		write(data[next:])
 	})
 	if err != nil {
 		return 0, err

@@ -1,6 +1,8 @@
 package mmap
 
 import (
+	"errors"
+	"fmt"
 	"io/fs"
 	"math"
 )
@@ -67,11 +69,19 @@ func (m *Map) resize(n int, growOnly bool) error {
 			return err
 		}
 		fileSize = fi.Size()
+		if !fi.Mode().IsRegular() { // a device has no size to change
+			return fmt.Errorf("%w: a map of a device cannot be resized", errors.ErrUnsupported)
+		}
 		if newEnd > fileSize {
 			if err := f.Truncate(newEnd); err != nil {
 				return err
 			}
 		}
+	}
+	if f == nil && n < old {
+		// Memory has no file to cut: the rest of the page holding the new
+		// end stays mapped, and would come back if the map grew again.
+		clear(m.data[n:min(old, (n+pageSize-1)/pageSize*pageSize)])
 	}
 	aligned := m.off - int64(res.slack)
 	if !truncateWhileMapped && f != nil && n > 0 && newEnd < oldEnd && oldEnd >= fileSize {

@@ -127,7 +127,10 @@ func SharedFromEnv() (*Map, error) {
 // read access only. It behaves like the parent's: it cannot shrink, and it
 // can be passed on to another process with ShareWith. OpenShared duplicates
 // the descriptor or handle, which stays open (marked close-on-exec on
-// Unix), so calling it twice maps the memory twice.
+// Unix once the map is made; a failed call leaves it as it was), so
+// calling it twice maps the memory twice. A token that is malformed, or
+// names a number no descriptor can have (2^31 or more on Unix), gives an
+// error matching fs.ErrInvalid.
 // Errors are *OpError values.
 func OpenShared(token string) (*Map, error) {
 	hs, ns, _ := strings.Cut(token, ":")

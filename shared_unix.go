@@ -38,20 +38,26 @@ func shareWith(cmd *exec.Cmd, res *resources) (uintptr, error) {
 }
 
 // openShared maps n bytes (0: all) of the object behind the inherited
-// descriptor fd, which it leaves open but marks close-on-exec, so that it
-// does not leak into grandchildren.
+// descriptor fd, which it leaves open but, once the map is made, marks
+// close-on-exec, so that it does not leak into grandchildren; a failure
+// leaves it as it was.
 func openShared(fd uintptr, n int64) (*resources, int, Mode, error) {
+	if fd > math.MaxInt32 {
+		// A descriptor is a C int: a larger number would reach the kernel
+		// cut to its low 32 bits and name another descriptor.
+		return nil, 0, 0, fmt.Errorf("%w: descriptor %d is not a valid descriptor number", fs.ErrInvalid, fd)
+	}
 	nfd, err := unix.FcntlInt(fd, unix.F_DUPFD_CLOEXEC, 0)
 	if err != nil {
 		return nil, 0, 0, fmt.Errorf("descriptor %d: %w", fd, err)
 	}
-	unix.CloseOnExec(int(fd))
 	f := os.NewFile(uintptr(nfd), fmt.Sprintf("shared:%d", fd))
 	res, length, mode, err := openSharedFile(f, n)
 	if err != nil {
 		f.Close()
 		return nil, 0, 0, fmt.Errorf("descriptor %d: %w", fd, err)
 	}
+	unix.CloseOnExec(int(fd))
 	return res, length, mode, nil
 }
 

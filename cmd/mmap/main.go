@@ -17,6 +17,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/mmapkit/mmap"
 )
 
 func main() {
@@ -52,6 +54,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func execute(ctx context.Context, root *cobra.Command, args []string, stderr io.Writer) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
+			// A fault in an iterator's loop body (a file truncated under
+			// the map) panics with the *FaultError: an error, not a bug.
+			if fe, ok := r.(*mmap.FaultError); ok {
+				fmt.Fprintf(stderr, "mmap: %s\n", oneLine(strings.TrimPrefix(fe.Error(), "mmap: ")))
+				code = 1
+				return
+			}
 			fmt.Fprintf(stderr, "mmap: internal error: %s\n", oneLine(fmt.Sprint(r)))
 			code = 1
 		}
