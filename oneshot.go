@@ -12,24 +12,17 @@ import (
 )
 
 // oneShotMmapMin is the file size from which FindInFile and CountInFile map
-// the file instead of reading it. Measured on the project's 2-core VM (warm
-// page cache, absent needle, full scan, best of 3; open to close):
-//
-//	size     pread loop   mmap+Index   mmap+POPULATE_READ+Index
-//	4 KiB      9 µs         21 µs        21-26 µs
-//	64 KiB    13 µs         30 µs        32-39 µs
-//	256 KiB   27-44 µs      43-85 µs     48-110 µs
-//	1 MiB     72-160 µs    105-310 µs   140-330 µs
-//	2.35 MB  170-250 µs    100-540 µs   110-730 µs
-//	8 MiB    850 µs         710-3000 µs  900-3000 µs
-//	64 MiB   12.3-13.4 ms   10.7-14.3 ms  10.7-14.3 ms
-//
-// (pread at 1 MiB aligned reads; reads at unaligned file offsets, which an
-// overlap-by-copy loop would make, cost up to 4x more and are avoided.)
-// Below a few MiB a read loop into a reused buffer wins, because every page
-// fault costs 20-35 µs on this VM; above, mmap wins because the scan runs
-// on every core straight from the page cache, without a copy. Populating
-// first did not pay for a scan that reads every page once.
+// the file instead of reading it. BenchmarkOneShotCrossover (in
+// cmd/internal/peerbench) sets it: a full scan of a warm file, open to
+// close, by a read loop of 1 MiB preads into a reused buffer against
+// Open+Find+Close; the threshold is the smallest size from which mapping
+// stays ahead. Below it a read loop wins because each page fault of a map
+// costs more than copying the page; above it the map is scanned on every
+// core straight from the page cache. Populating first did not pay for a
+// scan that reads every page once. The value is kept above the crossover
+// that benchmark measured on the project's machines (between 256 KiB and
+// 1 MiB in the last run): a map's fixed cost also falls on an early hit,
+// which the read loop finds in its first 64 KiB read.
 const oneShotMmapMin = 4 << 20
 
 // oneShotChunk is the read size of the read loop; oneShotFirst is the size
@@ -41,8 +34,8 @@ const (
 )
 
 var oneShotBufs = sync.Pool{New: func() any {
-	// One allocation, reused: fresh memory costs 13 µs per 4 KiB page on
-	// the project's VM, so a buffer per call would cost more than the scan.
+	// One allocation, reused: a fresh buffer costs a page fault per 4 KiB
+	// page, more than scanning the page (BenchmarkOneShotBook).
 	b := make([]byte, oneShotPre+oneShotChunk)
 	return &b
 }}

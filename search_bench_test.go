@@ -278,3 +278,29 @@ func BenchmarkReplaceBook(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFindEarlyHit: a hit in the first kilobyte of a 64 MiB map, the
+// common case Find looks for on the calling goroutine before it starts the
+// others (internal/scan find.go); Find should cost bytes.Index over the
+// same bytes plus the guard's fixed cost (the lock and SetPanicOnFault,
+// hundreds of nanoseconds), not a fan-out's start-up (microseconds).
+func BenchmarkFindEarlyHit(b *testing.B) {
+	data := englishText(64 << 20)
+	copy(data[1000:], "Zyxwvuts")
+	m := anonMap(b, data)
+	needle := []byte("Zyxwvuts")
+	b.Run("map.Find", func(b *testing.B) {
+		for b.Loop() {
+			if i, _ := m.Find(needle); i != 1000 {
+				b.Fatal(i)
+			}
+		}
+	})
+	b.Run("bytes.Index", func(b *testing.B) {
+		for b.Loop() {
+			if i := bytes.Index(data, needle); i != 1000 {
+				b.Fatal(i)
+			}
+		}
+	})
+}

@@ -29,20 +29,15 @@ func (g Guard) run(off int, fn func()) error {
 }
 
 // Tuning says from which sizes the scans run on every core and how they
-// split the work. Measured on the project's 2-core VM (anonymous map
-// holding English text, bytes.Index, 1 goroutine against 2):
-//
-//	size     absent, rare 1st byte   absent, common 1st byte   Count(" the ")
-//	256 KiB  0.73x                   0.84x                     1.24x
-//	1 MiB    0.79x                   1.20x                     1.92x
-//	4 MiB    1.22x                   1.60x                     1.83x
-//	16 MiB   2.02x                   1.61x                     1.63x
-//	64 MiB   1.32x                   1.58x                     2.00x
-//
-// A memory-bound Find pays from about 4 MiB; Count, which does work per
-// match, from 1 MiB, where losing costs microseconds and winning saves
-// hundreds. The benchmarks that set them: BenchmarkCountCores and
-// BenchmarkFindResident1GiB in package mmap.
+// split the work. BenchmarkParallelCrossover (in cmd/internal/peerbench)
+// sets the thresholds: a resident map scanned on one goroutine against
+// all of them, the threshold being the smallest size from which all cores
+// stay ahead; BenchmarkCountCores and BenchmarkFindResident1GiB in package
+// mmap show the gain above it. A memory-bound Find pays only on large maps
+// (4 MiB); Count, which does work per match, from 1 MiB, where losing costs
+// microseconds and winning saves hundreds. On a shared 2-core machine the
+// crossover cannot be told from noise: re-measure on an idle one before
+// changing them.
 type Tuning struct {
 	Workers        int // goroutines; 0 means GOMAXPROCS
 	FindParallel   int // Find and RFind of a range at least this long run on every core
