@@ -101,3 +101,17 @@ func ExampleReplaceFile() {
 	// 1 1 three one three
 	// 2 1 three one three
 }
+
+// FindInFile and FindInFileAt search a file once without keeping a map:
+// they read small files and the first 64 KiB of large ones, and map a
+// large file only when the needle is further on. FindInFileAt is Python's
+// m.find(sub, start) on a file.
+func ExampleFindInFileAt() {
+	p := exampleSearchFile("mmap-example-findat.txt", "ERROR one\nok\nERROR two\n")
+	defer os.Remove(p)
+	first, _ := mmap.FindInFile(p, []byte("ERROR"))
+	next, _ := mmap.FindInFileAt(p, []byte("ERROR"), first+1)
+	none, _ := mmap.FindInFileAt(p, []byte("ERROR"), next+1)
+	fmt.Println(first, next, none)
+	// Output: 0 13 -1
+}

@@ -94,6 +94,66 @@ func FindInFile(path string, sub []byte) (int64, error) {
 	return found, nil
 }
 
+// FindInFileAt returns the offset from the start of the file of the first
+// occurrence of sub at or after byte offset start of the file at path, or
+// -1 (also for a start past the end), as Python's
+// mmap.mmap(...).find(sub, start) does, choosing its way as FindInFile
+// does; an empty sub is found at start when start is within the file. It
+// reads the 64 KiB at start first, so a hit near start costs one pread
+// however large the file. A negative start is an error matching ErrRange.
+// Errors are *fs.PathError values, or *FaultError for a memory fault.
+func FindInFileAt(path string, sub []byte, start int64) (int64, error) {
+	if start < 0 {
+		return -1, &fs.PathError{Op: "find", Path: path, Err: rangeErr("negative start %d", start)}
+	}
+	src, err := openScan(path)
+	if err != nil {
+		return -1, err
+	}
+	defer src.close()
+	if src.trustSize() || src.regular && src.size > 0 {
+		if start > src.size || len(sub) == 0 {
+			if start > src.size {
+				return -1, nil
+			}
+			return start, nil
+		}
+		bp := oneShotBufs.Get().(*[]byte)
+		n, _ := src.readAt((*bp)[:oneShotFirst], start)
+		i := bytes.Index((*bp)[:max(n, 0)], sub)
+		oneShotBufs.Put(bp)
+		if i >= 0 {
+			return start + int64(i), nil
+		}
+	}
+	var found int64 = -1
+	err = src.scan(sub, func(m *Map) error {
+		if start > int64(m.Len()) {
+			return nil
+		}
+		i, err := m.FindIn(sub, int(start), math.MaxInt)
+		found = int64(i)
+		return err
+	}, func(w []byte, base int64, _ int) (int, bool) {
+		from := max(start-base, 0)
+		if from > int64(len(w)) {
+			return 0, false
+		}
+		if i := bytes.Index(w[from:], sub); i >= 0 {
+			found = base + from + int64(i)
+			return 0, true
+		}
+		return 0, false
+	})
+	if err != nil {
+		return -1, err
+	}
+	if found < 0 && len(sub) == 0 && start == 0 {
+		return 0, nil
+	}
+	return found, nil
+}
+
 // CountInFile returns the number of non-overlapping occurrences of sub in
 // the file at path, as Map.Count counts them (an empty sub: the number of
 // bytes + 1), choosing the fastest way for the file's size as FindInFile

@@ -84,11 +84,7 @@ func (res Result) timeGoes() string {
 		}
 		if p, ok := res.probe("raw open+pread"); ok {
 			fmt.Fprintf(&b, " Reading 64 KiB instead takes %s", dur(p.Median))
-			if res.Name == "seek_find" {
-				b.WriteString("; the library has no one-shot find that takes a start offset (FindInFile has none), so best maps.")
-			} else {
-				fmt.Fprintf(&b, ", the floor under FindInFile's %s.", dur(best.Median))
-			}
+			fmt.Fprintf(&b, ", the floor under best's %s.", dur(best.Median))
 		}
 	case "read":
 		if m, ok := res.probe("raw open+fstat+mmap, touch"); ok {
@@ -103,7 +99,7 @@ func (res Result) timeGoes() string {
 		all, ok2 := res.probe("go-re2 alone over the bytes in memory, split")
 		if ok1 && ok2 {
 			fmt.Fprintf(&b, "The engine alone, on bytes already in memory (no open, no map), takes %s against best's %s: the cost is compute, not I/O. Split over GOMAXPROCS goroutines it took %.2fx the time of one", dur(one.Median), dur(best.Median), ratio(all, one))
-			b.WriteString("; CountRegexp runs a go-re2 Regexp on one goroutine (it splits only a standard *regexp.Regexp), so a split pays only where a second core is free.")
+			b.WriteString("; CountRegexp splits go-re2 at newlines on every core too, so a split pays only where a second core is free and the engine runs pieces side by side.")
 			if std, ok := res.probe("Open + CountRegexp with the standard"); ok {
 				fmt.Fprintf(&b, " With the standard regexp, split on every core, CountRegexp took %.2fx best's time: go-re2 is the faster engine here.", ratio(std, best))
 			}
