@@ -272,6 +272,7 @@ func (m *Map) WriteTo(w io.Writer) (int64, error) {
 	defer m.mu.RUnlock()
 	m.lastRead = 0
 	var total int64
+	start := m.pos
 	const chunk = 1 << 20 // bounds how much one w.Write may have consumed when a fault strikes
 	for m.pos < int64(len(m.data)) {
 		p := m.data[m.pos:min(m.pos+chunk, int64(len(m.data)))]
@@ -292,6 +293,18 @@ func (m *Map) WriteTo(w io.Writer) (int64, error) {
 		}
 		if n < len(p) {
 			return total, io.ErrShortWrite
+		}
+	}
+	// A writer that never reads what it is given (io.Discard) meets no
+	// fault where the file was cut: say so as a reader would have met it,
+	// with the count exact to the page, as for ReadAt.
+	if total > 0 {
+		if cut, ok := m.fileEndsBefore(len(m.data)); ok {
+			end := (m.off+int64(cut)+int64(pageSize)-1)/int64(pageSize)*int64(pageSize) - m.off
+			if end < m.pos {
+				m.pos = max(end, start)
+				return m.pos - start, &FaultError{Op: "write to", Offset: m.pos, Err: ErrTruncated}
+			}
 		}
 	}
 	return total, nil
