@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/mmapkit/mmap"
 )
 
@@ -35,7 +37,7 @@ func within(t *testing.T, d time.Duration, what string, fn func()) {
 func TestOneShotRefusesWhatHasNoEnd(t *testing.T) {
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+	if err := unix.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	// The test holds both ends, so the FIFO has a writer and data.
@@ -67,7 +69,7 @@ func TestOneShotRefusesWhatHasNoEnd(t *testing.T) {
 	}
 	// A FIFO without a writer: refused at once too, not waited on.
 	lone := filepath.Join(dir, "lone")
-	if err := syscall.Mkfifo(lone, 0o600); err != nil {
+	if err := unix.Mkfifo(lone, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	within(t, 5*time.Second, "FindInFile(a FIFO without a writer)", func() {
