@@ -174,6 +174,7 @@ func TestTruncatedWhileOpening(t *testing.T) {
 // past the end as ErrTruncated, and what was written there never reaches
 // the file: the kernel drops it.
 func TestTruncatedPageTail(t *testing.T) {
+	platformtest.SkipUnlessTruncationFaults(t)
 	const size, cut = 3 * 4096, 5000
 	path := writeFaultFile(t, size)
 	m, err := mmap.OpenFile(path, mmap.ReadWrite)
