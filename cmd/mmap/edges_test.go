@@ -71,7 +71,9 @@ func TestCLITruncatedWhileReading(t *testing.T) {
 	if err := os.WriteFile(path, bytes.Repeat([]byte("abcdefgh\n"), 6<<20/9), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	flapper := exec.Command("sh", "-c", `while :; do truncate -s 4200 "$1"; truncate -s 6M "$1"; done`, "sh", path)
+	// -c: a truncate still running when the shell is killed must not
+	// create the file again while the test's TempDir is being removed.
+	flapper := exec.Command("sh", "-c", `while :; do truncate -c -s 4200 "$1"; truncate -c -s 6M "$1"; done`, "sh", path)
 	if err := flapper.Start(); err != nil {
 		t.Fatal(err)
 	}
