@@ -81,26 +81,7 @@ func BenchmarkReadAt4K(b *testing.B) {
 	for i := range offsets {
 		offsets[i] = int64(i*7919*4096) % (size - 4096)
 	}
-	ours, err := mmap.Open(path, mmap.WithPopulate())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ours.Close()
-	x, err := xmmap.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer x.Close()
-	f, err := os.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	e, err := edsrzf.Map(f, edsrzf.RDONLY, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer e.Unmap()
+	ours, x, f, e := openPeers(b, path)
 	at := func(read func([]byte, int64) (int, error)) func() error {
 		i := 0
 		return func() error {
@@ -117,6 +98,32 @@ func BenchmarkReadAt4K(b *testing.B) {
 	})
 }
 
+// openPeers opens path with each library the benchmarks compare, ours
+// populated; they are closed when b ends.
+func openPeers(b *testing.B, path string) (*mmap.Map, *xmmap.ReaderAt, *os.File, edsrzf.MMap) {
+	ours, err := mmap.Open(path, mmap.WithPopulate())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { ours.Close() })
+	x, err := xmmap.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { x.Close() })
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { f.Close() })
+	e, err := edsrzf.Map(f, edsrzf.RDONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { e.Unmap() })
+	return ours, x, f, e
+}
+
 var errFound = errors.New("found a needle that is not there")
 
 // BenchmarkFindAbsent: scan a resident 64 MiB map for a needle that is not
@@ -126,26 +133,7 @@ func BenchmarkFindAbsent(b *testing.B) {
 	const size = 64 << 20
 	path := makeFile(b, size)
 	needle := []byte("Zyxwvuts")
-	ours, err := mmap.Open(path, mmap.WithPopulate())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ours.Close()
-	f, err := os.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	e, err := edsrzf.Map(f, edsrzf.RDONLY, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer e.Unmap()
-	x, err := xmmap.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer x.Close()
+	ours, x, _, e := openPeers(b, path)
 	workers := runtime.GOMAXPROCS(0)
 	bufs := make([][]byte, workers)
 	for i := range bufs {
